@@ -1,0 +1,139 @@
+import { z } from "zod";
+import { parseRowsSetting } from "../simulator/handler.ts";
+
+/** A start-up setting that is missing or invalid; the message names each variable. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const booleanSetting = z
+  .enum(["1", "0", "true", "false", "on", "off", "yes", "no"], {
+    error: "expected one of 1, 0, true, false, on, off, yes, no",
+  })
+  .transform((value) => ["1", "true", "on", "yes"].includes(value));
+
+const base64Key = z.string().refine((value) => decodeBase64Length(value) === 32, {
+  error: "expected 32 random bytes in base64 (create one with: openssl rand -base64 32)",
+});
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { error: "expected a postgres:// or postgresql:// URL" })
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(4),
+  DATABASE_PREPARE: booleanSetting.default(true),
+  DATA_DIR: z.string().min(1).default("./data"),
+  KV_PATH: z.string().min(1).optional(),
+  JWT_SECRET: z.string().min(32, { error: "must be at least 32 characters" }).optional(),
+  CREDENTIALS_KEY: base64Key.optional(),
+  ADMIN_EMAIL: z.email({ error: "expected an email address" }).optional(),
+  ADMIN_PASSWORD: z.string().min(12, { error: "must be at least 12 characters" }).optional(),
+  PEMS_DEMO: booleanSetting.optional(),
+  PEMS_SIM_ROWS: z.string().transform((text, ctx) => {
+    try {
+      return parseRowsSetting(text);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  }).optional(),
+  PEMS_SIM_REVISION: z.coerce.number().int().min(0).default(0),
+  SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  DENO_DEPLOYMENT_ID: z.string().optional(),
+  NODE_ENV: z.string().optional(),
+});
+
+/** The service settings, read from environment variables by {@linkcode loadConfig}. */
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL URL; undefined selects embedded PGlite under `dataDir`. */
+  databaseUrl?: string;
+  databasePoolSize: number;
+  databasePrepare: boolean;
+  dataDir: string;
+  kvPath: string;
+  jwtSecret?: string;
+  credentialsKey?: string;
+  adminEmail?: string;
+  adminPassword?: string;
+  /** Seed the demo configurations; undefined means "when no configuration exists yet". */
+  demo?: boolean;
+  /** PFA rows per organization of the built-in simulator; undefined keeps its defaults. */
+  simulatorRows?: Record<string, number>;
+  /** Data revision of the built-in simulator; each step changes about 10% of the rows. */
+  simulatorRevision: number;
+  /** Rows per upsert transaction. Default 1000. */
+  syncBatchSize: number;
+  logLevel: "debug" | "info" | "warn" | "error";
+  /** True on Deno Deploy or with NODE_ENV=production: secrets must come from the environment. */
+  production: boolean;
+}
+
+/**
+ * Validates the environment and returns the settings.
+ *
+ * @throws {ConfigError} listing every invalid variable with its value (secrets are not echoed).
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      const shown = secretNames.has(name) ? "(hidden)" : JSON.stringify(present[name]);
+      return `${name}=${shown}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const value = parsed.data;
+  const production = value.DENO_DEPLOYMENT_ID !== undefined || value.NODE_ENV === "production";
+  const missing = [
+    ["JWT_SECRET", value.JWT_SECRET],
+    ["CREDENTIALS_KEY", value.CREDENTIALS_KEY],
+    ["DATABASE_URL", value.DATABASE_URL],
+  ].filter(([, setting]) => setting === undefined).map(([name]) => name);
+  if (production && missing.length > 0) {
+    throw new ConfigError(
+      `missing ${missing.join(", ")}: required in production (Deno Deploy or NODE_ENV=production)`,
+    );
+  }
+  if ((value.ADMIN_EMAIL === undefined) !== (value.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError("ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
+  }
+  return {
+    port: value.PORT,
+    host: value.HOST,
+    databaseUrl: value.DATABASE_URL,
+    databasePoolSize: value.DATABASE_POOL_SIZE,
+    databasePrepare: value.DATABASE_PREPARE,
+    dataDir: value.DATA_DIR,
+    kvPath: value.KV_PATH ?? `${value.DATA_DIR}/kv.sqlite3`,
+    jwtSecret: value.JWT_SECRET,
+    credentialsKey: value.CREDENTIALS_KEY,
+    adminEmail: value.ADMIN_EMAIL,
+    adminPassword: value.ADMIN_PASSWORD,
+    demo: value.PEMS_DEMO,
+    simulatorRows: value.PEMS_SIM_ROWS,
+    simulatorRevision: value.PEMS_SIM_REVISION,
+    syncBatchSize: value.SYNC_BATCH_SIZE,
+    logLevel: value.LOG_LEVEL,
+    production,
+  };
+}
+
+const secretNames = new Set(["JWT_SECRET", "CREDENTIALS_KEY", "ADMIN_PASSWORD", "DATABASE_URL"]);
+
+function decodeBase64Length(text: string): number {
+  try {
+    return atob(text).length;
+  } catch {
+    return -1;
+  }
+}

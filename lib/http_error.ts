@@ -1,0 +1,13 @@
+/** An error that routes turn into `{"error": {"code", "message", "details"}}` with its status. */
+export class HttpError extends Error {
+  override name = "HttpError";
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
