@@ -151,7 +151,7 @@ export async function createApiConfiguration(
 ): Promise<ApiConfiguration> {
   const columns = await toColumns(input, cipher);
   const placeholders = columns.map(([column], i) =>
-    column === "custom_headers" || column === "feeds" ? `$${i + 1}::jsonb` : `$${i + 1}`
+    column === "custom_headers" || column === "feeds" ? `$${i + 1}::text::jsonb` : `$${i + 1}`
   );
   const [row] = await db.query(
     `insert into api_configurations (${columns.map(([column]) => column).join(", ")})
@@ -170,7 +170,9 @@ export async function updateApiConfiguration(
 ): Promise<ApiConfiguration | undefined> {
   const columns = await toColumns(input, cipher);
   const assignments = columns.map(([column], i) =>
-    `${column} = $${i + 2}${column === "custom_headers" || column === "feeds" ? "::jsonb" : ""}`
+    `${column} = $${i + 2}${
+      column === "custom_headers" || column === "feeds" ? "::text::jsonb" : ""
+    }`
   );
   const rows = await db.query(
     `update api_configurations set ${[...assignments, "updated_at = now()"].join(", ")}

@@ -17,6 +17,7 @@ import { toBase64 } from "./passwords.ts";
 export interface Service {
   /** Origin the server listens on, such as http://127.0.0.1:8000. */
   origin: string;
+  dataDir: string;
   db: Database;
   kv: Deno.Kv;
   /** The simulator mounted under /pems-sim, unless PEMS_DEMO is off. */
@@ -119,6 +120,7 @@ export async function startService(
 
   return {
     origin,
+    dataDir: config.dataDir,
     db,
     kv,
     simulator,

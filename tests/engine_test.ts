@@ -1,0 +1,165 @@
+import assert from "node:assert/strict";
+import { createApiConfiguration, updateApiConfiguration } from "../db/api_configurations.ts";
+import { ensureOrganizations } from "../db/organizations.ts";
+import { loadSyncRun } from "../db/sync_runs.ts";
+import { createCredentialsCipher } from "../lib/credentials_cipher.ts";
+import { toBase64 } from "../lib/passwords.ts";
+import { createSimulator } from "../simulator/handler.ts";
+import { createSyncEngine } from "../sync/engine.ts";
+import type { JobQueue, SyncJob } from "../sync/job_queue.ts";
+import { startSync } from "../sync/start_sync.ts";
+import { openMigratedDatabase } from "./support/database.ts";
+
+/** Holds enqueued jobs until the test delivers them, as often as it likes. */
+function heldQueue(): JobQueue & { jobs: SyncJob[] } {
+  const jobs: SyncJob[] = [];
+  return {
+    jobs,
+    enqueue(job) {
+      jobs.push(job);
+      return Promise.resolve();
+    },
+    listen: () => Promise.resolve(),
+  };
+}
+
+async function setUp(rows: number) {
+  const db = await openMigratedDatabase();
+  const kv = await Deno.openKv(":memory:");
+  const simulator = createSimulator({ pfaRows: { RIO: rows } });
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    simulator.handle,
+  );
+  const cipher = await createCredentialsCipher(
+    toBase64(crypto.getRandomValues(new Uint8Array(32))),
+  );
+  await ensureOrganizations(db, [{ code: "RIO", name: "Rio" }]);
+  const config = await createApiConfiguration(db, cipher, {
+    name: "PFA",
+    usage: "PEMS_PFA_READ",
+    url: `http://127.0.0.1:${server.addr.port}/axis/restservices/griddata`,
+    authType: "basic",
+    username: "pems",
+    secret: "pems-demo",
+    customHeaders: { tenant: "DEMO_DEV" },
+    feeds: [{ entity: "pfa" }],
+    pageSize: 700,
+  });
+  const queue = heldQueue();
+  const engine = createSyncEngine({ db, kv, queue, cipher });
+  return {
+    db,
+    queue,
+    engine,
+    simulator,
+    config,
+    cipher,
+    async close() {
+      await server.shutdown();
+      kv.close();
+      await db.drop();
+    },
+  };
+}
+
+Deno.test("engine: redelivered and concurrent jobs neither double rows nor counts", async () => {
+  const t = await setUp(2000);
+  try {
+    const started = await startSync(t.db, t.queue, {
+      apiConfigId: t.config.id,
+      organization: "RIO",
+      mode: "full",
+      startedBy: null,
+      batchSize: 300,
+    });
+    assert.ok("run" in started);
+    const runId = started.run.id;
+
+    const delivered = new Set<string>();
+    while (t.queue.jobs.length > 0) {
+      const job = t.queue.jobs.shift()!;
+      delivered.add(`${job.page}`);
+      // Two deliveries at once, then a late third one, as an at-least-once queue may do.
+      await Promise.all([t.engine.processJob(job), t.engine.processJob(job)]);
+      await t.engine.processJob(job);
+    }
+
+    const run = await loadSyncRun(t.db, runId);
+    assert.equal(run?.status, "completed", run?.error ?? "");
+    assert.equal(run?.processedRecords, 2000);
+    assert.equal(run?.insertedRecords, 2000);
+    assert.equal(run?.updatedRecords, 0);
+    assert.equal(run?.unchangedRecords, 0);
+    assert.equal(run?.pagesDone, 3);
+    assert.deepEqual([...delivered].sort(), ["0", "1", "2"]);
+    const [count] = await t.db.query<{ count: string }>(
+      "select count(*) as count from pfa_records",
+    );
+    assert.equal(Number(count.count), 2000);
+    const [stats] = await t.db.query<{ total: string }>(
+      "select total_sync_record_count as total from api_configurations where id = $1",
+      [t.config.id],
+    );
+    assert.equal(Number(stats.total), 2000, "statistics counted once");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("engine: job delivered after its page committed re-enqueues the next page", async () => {
+  const t = await setUp(1000);
+  try {
+    const started = await startSync(t.db, t.queue, {
+      apiConfigId: t.config.id,
+      organization: "RIO",
+      mode: "full",
+      startedBy: null,
+    });
+    assert.ok("run" in started);
+    const first = t.queue.jobs.shift()!;
+    await t.engine.processJob(first);
+    assert.deepEqual(t.queue.jobs, [{ runId: started.run.id, page: 1 }]);
+    // The process died after the commit and before the queue recorded the next page.
+    t.queue.jobs.length = 0;
+    await t.engine.processJob(first);
+    assert.deepEqual(t.queue.jobs, [{ runId: started.run.id, page: 1 }]);
+    await t.engine.processJob(t.queue.jobs.shift()!);
+    const run = await loadSyncRun(t.db, started.run.id);
+    assert.equal(run?.status, "completed");
+    assert.equal(run?.insertedRecords, 1000);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("engine: missing or wrong EAM credentials fail the run with what to do", async () => {
+  const t = await setUp(10);
+  try {
+    const runOnce = async () => {
+      const started = await startSync(t.db, t.queue, {
+        apiConfigId: t.config.id,
+        organization: "RIO",
+        mode: "full",
+        startedBy: null,
+      });
+      assert.ok("run" in started);
+      await t.engine.processJob(t.queue.jobs.shift()!);
+      return await loadSyncRun(t.db, started.run.id);
+    };
+
+    await updateApiConfiguration(t.db, t.cipher, t.config.id, { secret: null });
+    const missing = await runOnce();
+    assert.equal(missing?.status, "failed");
+    assert.match(missing?.error ?? "", /no stored credentials for basic auth/);
+
+    await updateApiConfiguration(t.db, t.cipher, t.config.id, { secret: "wrong-password" });
+    const wrong = await runOnce();
+    assert.equal(wrong?.status, "failed");
+    assert.match(wrong?.error ?? "", /HTTP 401/);
+    assert.match(wrong?.error ?? "", /update them in the API configuration/);
+    assert.ok(!(wrong?.error ?? "").includes("wrong-password"));
+  } finally {
+    await t.close();
+  }
+});
