@@ -20,10 +20,9 @@ export interface ValidateOptions {
 }
 
 const SPEC_FILE_NAME = "griddata.openapi.json";
-const DEFAULT_SPEC_URL = new URL(
-  `../../shared/reference/hxgn-eam/${SPEC_FILE_NAME}`,
-  import.meta.url,
-);
+// A verbatim copy of the vendor's OpenAPI 3 document, as published in the public repository
+// eutimioliusbel/PFA2.2 (pems_apis_examples/GridData.json).
+const DEFAULT_SPEC_URL = new URL(`./fixtures/${SPEC_FILE_NAME}`, import.meta.url);
 const REQUEST_SCHEMA = "#/components/schemas/GridData";
 const RESPONSE_SCHEMA = "#/components/schemas/AddResponse";
 
