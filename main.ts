@@ -1,6 +1,19 @@
 import { ConfigError, loadConfig } from "./lib/config.ts";
 import { log } from "./lib/log.ts";
-import { startService } from "./lib/service.ts";
+import { type Service, startService } from "./lib/service.ts";
+
+let service: Service | undefined;
+
+// Registered at the top level, as Deno Deploy requires. Each tick picks up runs whose worker
+// vanished (a killed process) without waiting for the KV queue's own redelivery.
+Deno.cron("reclaim stalled sync runs", "* * * * *", async () => {
+  if (!service) return;
+  try {
+    await service.reclaim();
+  } catch (error) {
+    log("error", "reclaim of stalled runs failed", { error });
+  }
+});
 
 let config;
 try {
@@ -12,10 +25,10 @@ try {
 }
 
 try {
-  const service = await startService(config);
+  service = await startService(config);
   const stop = async () => {
     log("info", "pems-sync stopping");
-    await service.close();
+    await service?.close();
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", stop);

@@ -16,7 +16,14 @@ export interface ApiConfiguration {
   operationType: OperationType;
   feeds: unknown;
   pageSize: number;
+  /** IANA zone in which EAM's zone-less dates and times are read. */
   timeZone: string;
+  /** Let runs continue when the grid's columns differ from the last successful run. */
+  allowSchemaDrift: boolean;
+  /** How far before the watermark an incremental run starts reading, in seconds. */
+  incrementalOverlapSeconds: number;
+  /** FIELDS of each entity's grid at the last successful run, keyed by entity. */
+  gridFields: Record<string, unknown>;
   status: "untested" | "connected" | "error";
   lastCheckedAt: Date | null;
   lastError: string | null;
@@ -48,6 +55,8 @@ export interface ApiConfigurationInput {
   feeds?: unknown;
   pageSize?: number;
   timeZone?: string;
+  allowSchemaDrift?: boolean;
+  incrementalOverlapSeconds?: number;
 }
 
 // deno-lint-ignore no-explicit-any
@@ -65,6 +74,9 @@ function toApiConfiguration(row: any): ApiConfiguration {
     feeds: row.feeds,
     pageSize: Number(row.page_size),
     timeZone: row.time_zone,
+    allowSchemaDrift: row.allow_schema_drift,
+    incrementalOverlapSeconds: Number(row.incremental_overlap_seconds),
+    gridFields: row.grid_fields ?? {},
     status: row.status,
     lastCheckedAt: row.last_checked_at,
     lastError: row.last_error,
@@ -121,6 +133,8 @@ const columnOf: Record<string, string> = {
   feeds: "feeds",
   pageSize: "page_size",
   timeZone: "time_zone",
+  allowSchemaDrift: "allow_schema_drift",
+  incrementalOverlapSeconds: "incremental_overlap_seconds",
 };
 
 async function toColumns(

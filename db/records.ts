@@ -20,8 +20,9 @@ const sqlTypes = {
 const upsertStatements = new Map<string, string>();
 
 /**
- * Builds the set-based upsert of an entity: one `unnest` over column arrays, updating a row only
- * when its raw cells changed (or it was marked deleted), so unchanged rows cost no write.
+ * Builds the set-based upsert of an entity: one `unnest` over column arrays. Every row gets the
+ * run's id as `last_seen_sync_id`, so a full sync can later mark the rows it did not see as
+ * deleted; `updated_at` moves only when the raw cells changed or the row had been deleted.
  * Parameters: $1 organization, $2 sync run id, $3 keys, $4 raw rows, then one per column.
  */
 function upsertStatement(definition: EntityDefinition): string {
@@ -31,26 +32,51 @@ function upsertStatement(definition: EntityDefinition): string {
   const names = columns.map((column) => column.column);
   const arrays = columns.map((column, i) => `$${i + 5}::${sqlTypes[column.kind]}[]`);
   const statement = `
-    with upserted as (
+    with input as (
+      select * from unnest($3::text[], ${arrays.join(", ")}, $4::text[]::jsonb[])
+        as input(${keyColumn}, ${names.join(", ")}, raw)
+    ),
+    prior as (
+      select t.${keyColumn}, (t.raw is distinct from input.raw or t.deleted_at is not null) as changed
+      from ${table} t join input using (${keyColumn})
+      where t.organization = $1::text
+    ),
+    upserted as (
       insert into ${table} as t (organization, ${keyColumn}, ${names.join(", ")}, raw,
                                  first_seen_sync_id, last_seen_sync_id)
-      select $1::text, input.*, $2::uuid, $2::uuid
-      from unnest($3::text[], ${arrays.join(", ")}, $4::text[]::jsonb[])
-        as input(${keyColumn}, ${names.join(", ")}, raw)
+      select $1::text, input.*, $2::uuid, $2::uuid from input
       on conflict (organization, ${keyColumn}) do update set
         ${names.map((name) => `${name} = excluded.${name}`).join(", ")},
+        updated_at = case when t.raw is distinct from excluded.raw or t.deleted_at is not null
+                          then now() else t.updated_at end,
         raw = excluded.raw,
         last_seen_sync_id = excluded.last_seen_sync_id,
-        updated_at = now(),
         deleted_at = null
-      where t.raw is distinct from excluded.raw or t.deleted_at is not null
-      returning (xmax = 0) as inserted
     )
-    select count(*) filter (where inserted) as inserted,
-           count(*) filter (where not inserted) as updated
-    from upserted`;
+    select count(*) filter (where prior.${keyColumn} is null) as inserted,
+           count(*) filter (where prior.changed) as updated
+    from input left join prior using (${keyColumn})`;
   upsertStatements.set(definition.name, statement);
   return statement;
+}
+
+/**
+ * Marks the rows of an organization that a full sync run did not see as deleted; returns how many.
+ * Call it only after the run's last page committed, in the transaction that completes the run.
+ */
+export async function markUnseenDeleted(
+  tx: Queryable,
+  definition: EntityDefinition,
+  organization: string,
+  syncRunId: string,
+): Promise<number> {
+  const rows = await tx.query(
+    `update ${definition.table} set deleted_at = now(), updated_at = now()
+     where organization = $1 and deleted_at is null and last_seen_sync_id <> $2::uuid
+     returning 1`,
+    [organization, syncRunId],
+  );
+  return rows.length;
 }
 
 /** Upserts one mapped batch for an organization and returns the counts. */
@@ -112,4 +138,23 @@ export async function countRecords(
     [organization],
   );
   return Number(row.count);
+}
+
+/**
+ * Stamps existing rows as seen by a run without changing them; used for rows whose new cells
+ * were quarantined, so that a full sync does not mark them deleted.
+ */
+export async function stampSeen(
+  tx: Queryable,
+  definition: EntityDefinition,
+  organization: string,
+  syncRunId: string,
+  keys: string[],
+): Promise<void> {
+  if (keys.length === 0) return;
+  await tx.query(
+    `update ${definition.table} set last_seen_sync_id = $2::uuid
+     where organization = $1 and ${definition.keyColumn} = any($3::text[])`,
+    [organization, syncRunId, keys],
+  );
 }

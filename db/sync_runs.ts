@@ -24,9 +24,24 @@ export interface SyncRun {
   pageSize: number;
   notice: string | null;
   error: string | null;
+  /** Key of the last committed row; paging resumes after it. */
+  lastKey: string | null;
+  /** "cursor" pages by cursor position; "key" filters `key > lastKey` after a shifted page. */
+  paging: "cursor" | "key";
+  cancelRequestedAt: Date | null;
+  deletedRecords: number;
+  /** Incremental runs read rows modified at or after this instant. */
+  watermark: Date | null;
+  /** Greatest last-modified value among the rows of this run: the next watermark. */
+  maxLastModified: Date | null;
+  /** First quarantine reasons, at most five. */
+  errorSamples: string[];
+  /** The grid's FIELDS read when the run started. */
+  gridFields: unknown;
   createdAt: Date;
   startedAt: Date | null;
   completedAt: Date | null;
+  updatedAt: Date;
 }
 
 export const terminalStatuses: ReadonlySet<SyncStatus> = new Set([
@@ -58,9 +73,18 @@ function toSyncRun(row: any): SyncRun {
     pageSize: Number(row.page_size),
     notice: row.notice,
     error: row.error,
+    lastKey: row.last_key,
+    paging: row.paging,
+    cancelRequestedAt: row.cancel_requested_at,
+    deletedRecords: Number(row.deleted_records),
+    watermark: row.watermark,
+    maxLastModified: row.max_last_modified,
+    errorSamples: row.error_samples ?? [],
+    gridFields: row.grid_fields,
     createdAt: row.created_at,
     startedAt: row.started_at,
     completedAt: row.completed_at,
+    updatedAt: row.updated_at,
   };
 }
 
@@ -75,6 +99,7 @@ export interface NewSyncRun {
   batchSize: number;
   pageSize: number;
   notice?: string;
+  watermark?: Date | null;
 }
 
 /**
@@ -87,8 +112,8 @@ export async function createSyncRun(
 ): Promise<{ run: SyncRun } | { activeRunId: string }> {
   const rows = await db.query(
     `insert into sync_runs (id, api_configuration_id, organization, entity, mode, status,
-                            started_by, batch_size, page_size, notice)
-     values ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9)
+                            started_by, batch_size, page_size, notice, watermark)
+     values ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10)
      on conflict (api_configuration_id, organization) where status in ('queued', 'running')
      do nothing
      returning *`,
@@ -102,6 +127,7 @@ export async function createSyncRun(
       run.batchSize,
       run.pageSize,
       run.notice ?? null,
+      run.watermark ?? null,
     ],
   );
   if (rows.length > 0) return { run: toSyncRun(rows[0]) };
@@ -146,7 +172,12 @@ export interface BatchProgress {
   unchanged: number;
   errors: number;
   cursorPosition: number;
+  lastKey: string | null;
+  paging: "cursor" | "key";
   pageDone: boolean;
+  /** Greatest last-modified value of the batch, as an ISO instant. */
+  maxLastModified: string | null;
+  errorSamples: string[];
 }
 
 /** Adds a batch's counts to a run and moves its checkpoint; returns the updated run. */
@@ -164,6 +195,10 @@ export async function advanceSyncRun(
        error_records = error_records + $6,
        cursor_position = $7,
        pages_done = pages_done + $8,
+       last_key = $9,
+       paging = $10,
+       max_last_modified = greatest(max_last_modified, $11::timestamptz),
+       error_samples = $12::text::jsonb,
        updated_at = now()
      where id = $1
      returning *`,
@@ -176,6 +211,10 @@ export async function advanceSyncRun(
       progress.errors,
       progress.cursorPosition,
       progress.pageDone ? 1 : 0,
+      progress.lastKey,
+      progress.paging,
+      progress.maxLastModified,
+      JSON.stringify(progress.errorSamples),
     ],
   );
   return toSyncRun(rows[0]);
@@ -186,28 +225,35 @@ export async function startSyncRun(
   db: Queryable,
   id: string,
   totalRecords: number | null,
+  gridFields: unknown,
 ): Promise<SyncRun | undefined> {
   const rows = await db.query(
     `update sync_runs set status = 'running', total_records = coalesce($2, total_records),
-       started_at = coalesce(started_at, now()), updated_at = now()
+       grid_fields = $3::text::jsonb, started_at = coalesce(started_at, now()), updated_at = now()
      where id = $1 and status in ('queued', 'running')
      returning *`,
-    [id, totalRecords],
+    [id, totalRecords, JSON.stringify(gridFields)],
   );
   return rows.length > 0 ? toSyncRun(rows[0]) : undefined;
 }
 
 /**
- * Marks a run completed and adds its result to the configuration's sync statistics:
+ * Marks a run completed, records the rows a full sync marked deleted and the grid's FIELDS, and
+ * adds its result to the configuration's sync statistics:
  * `first_sync_at` only the first time, `last_sync_at` always, `last_sync_record_count` =
  * inserted + updated, and `total_sync_record_count` grows by the same.
  */
-export async function completeSyncRun(tx: Queryable, run: SyncRun): Promise<SyncRun> {
+export async function completeSyncRun(
+  tx: Queryable,
+  run: SyncRun,
+  deletedRecords = 0,
+): Promise<SyncRun> {
   const rows = await tx.query(
-    `update sync_runs set status = 'completed', completed_at = now(), updated_at = now()
+    `update sync_runs set status = 'completed', deleted_records = $2, completed_at = now(),
+       updated_at = now()
      where id = $1 and status = 'running'
      returning *`,
-    [run.id],
+    [run.id, deletedRecords],
   );
   if (rows.length === 0) return run;
   const completed = toSyncRun(rows[0]);
@@ -218,9 +264,16 @@ export async function completeSyncRun(tx: Queryable, run: SyncRun): Promise<Sync
        last_sync_at = $2,
        last_sync_record_count = $3,
        total_sync_record_count = coalesce(total_sync_record_count, 0) + $3,
+       grid_fields = grid_fields || jsonb_build_object($4::text, $5::text::jsonb),
        updated_at = now()
      where id = $1`,
-    [completed.apiConfigurationId, completed.completedAt, pulled],
+    [
+      completed.apiConfigurationId,
+      completed.completedAt,
+      pulled,
+      completed.entity,
+      JSON.stringify(completed.gridFields),
+    ],
   );
   return completed;
 }
@@ -236,6 +289,56 @@ export async function failSyncRun(
      where id = $1 and status in ('queued', 'running')
      returning *`,
     [id, message],
+  );
+  return rows.length > 0 ? toSyncRun(rows[0]) : undefined;
+}
+
+/** Marks a run cancelled from inside its batch transaction, or at once while it is queued. */
+export async function cancelSyncRun(db: Queryable, id: string): Promise<SyncRun | undefined> {
+  const rows = await db.query(
+    `update sync_runs set status = 'cancelled', completed_at = now(), updated_at = now()
+     where id = $1 and status in ('queued', 'running')
+     returning *`,
+    [id],
+  );
+  return rows.length > 0 ? toSyncRun(rows[0]) : undefined;
+}
+
+/**
+ * Asks a run to stop after its current batch. A queued run, which no worker holds yet, is
+ * cancelled at once. Returns the run as it is now, or undefined for an unknown id.
+ */
+export async function requestCancel(db: Queryable, id: string): Promise<SyncRun | undefined> {
+  if (!isUuid(id)) return undefined;
+  const queued = await db.query(
+    `update sync_runs set status = 'cancelled', cancel_requested_at = now(),
+       completed_at = now(), updated_at = now()
+     where id = $1 and status = 'queued' returning id`,
+    [id],
+  );
+  if (queued.length === 0) {
+    await db.query(
+      `update sync_runs set cancel_requested_at = coalesce(cancel_requested_at, now())
+       where id = $1 and status = 'running'`,
+      [id],
+    );
+  }
+  return await loadSyncRun(db, id);
+}
+
+/** Returns the last completed run of a configuration, organization and entity, if any. */
+export async function lastCompletedRun(
+  db: Queryable,
+  apiConfigurationId: number,
+  organization: string,
+  entity: string,
+): Promise<SyncRun | undefined> {
+  const rows = await db.query(
+    `select * from sync_runs
+     where api_configuration_id = $1 and organization = $2 and entity = $3
+       and status = 'completed'
+     order by completed_at desc limit 1`,
+    [apiConfigurationId, organization, entity],
   );
   return rows.length > 0 ? toSyncRun(rows[0]) : undefined;
 }

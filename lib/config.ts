@@ -41,6 +41,7 @@ const schema = z.object({
     }
   }).optional(),
   PEMS_SIM_REVISION: z.coerce.number().int().min(0).default(0),
+  SYNC_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   DENO_DEPLOYMENT_ID: z.string().optional(),
@@ -67,6 +68,8 @@ export interface Config {
   simulatorRows?: Record<string, number>;
   /** Data revision of the built-in simulator; each step changes about 10% of the rows. */
   simulatorRevision: number;
+  /** How long a worker's claim on a run lasts without renewal; also the stall timeout. */
+  syncLeaseMs: number;
   /** Rows per upsert transaction. Default 1000. */
   syncBatchSize: number;
   logLevel: "debug" | "info" | "warn" | "error";
@@ -122,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     demo: value.PEMS_DEMO,
     simulatorRows: value.PEMS_SIM_ROWS,
     simulatorRevision: value.PEMS_SIM_REVISION,
+    syncLeaseMs: value.SYNC_LEASE_SECONDS * 1000,
     syncBatchSize: value.SYNC_BATCH_SIZE,
     logLevel: value.LOG_LEVEL,
     production,

@@ -6,6 +6,7 @@ import { createApp } from "../routes/app.ts";
 import { createSimulator, type Simulator } from "../simulator/handler.ts";
 import { createSyncEngine } from "../sync/engine.ts";
 import { createKvJobQueue } from "../sync/job_queue.ts";
+import { reclaimStalledRuns } from "../sync/run_reclaim.ts";
 import type { Config } from "./config.ts";
 import { createCredentialsCipher } from "./credentials_cipher.ts";
 import { lockDataDir } from "./data_dir_lock.ts";
@@ -22,6 +23,8 @@ export interface Service {
   kv: Deno.Kv;
   /** The simulator mounted under /pems-sim, unless PEMS_DEMO is off. */
   simulator?: Simulator;
+  /** Enqueues runs whose worker vanished; run by a Deno.cron tick every minute. */
+  reclaim(): Promise<string[]>;
   /** Stops the server, closes open SSE streams, the queue, KV and the database. */
   close(): Promise<void>;
 }
@@ -80,8 +83,21 @@ export async function startService(
   await Deno.mkdir(config.dataDir, { recursive: true });
   const kv = await Deno.openKv(config.kvPath);
   const queue = createKvJobQueue(kv);
-  const engine = createSyncEngine({ db, kv, queue, cipher, fetch: overrides.fetch });
+  const engine = createSyncEngine({
+    db,
+    kv,
+    queue,
+    cipher,
+    fetch: overrides.fetch,
+    leaseMs: config.syncLeaseMs,
+  });
   const listening = queue.listen(engine.processJob);
+  const reclaim = () => reclaimStalledRuns(db, kv, queue, config.syncLeaseMs);
+  await reclaim();
+  // A run of a process that was just killed still has a live lease; look again once it expired.
+  const reclaimLater = setTimeout(() => {
+    reclaim().catch((error) => log("error", "reclaim of stalled runs failed", { error }));
+  }, config.syncLeaseMs + 1_000);
 
   const simulator = config.demo === false ? undefined : createSimulator({
     pfaRows: config.simulatorRows,
@@ -124,7 +140,9 @@ export async function startService(
     db,
     kv,
     simulator,
+    reclaim,
     async close() {
+      clearTimeout(reclaimLater);
       shutdown.abort();
       await server.shutdown();
       kv.close();

@@ -6,7 +6,9 @@ import { authRoutes, requireUser } from "./auth.ts";
 import { configRoutes } from "./configs.ts";
 import type { AppEnv, Services } from "./context.ts";
 import { healthRoutes } from "./health.ts";
+import { organizationRoutes } from "./organizations.ts";
 import { syncRoutes } from "./sync.ts";
+import { syncControlRoutes } from "./sync_control.ts";
 
 /** Builds the whole HTTP app: REST API, health check and, in demo mode, the PEMS simulator. */
 export function createApp(services: Services) {
@@ -50,6 +52,8 @@ export function createApp(services: Services) {
   app.route("/api/auth", authRoutes(services));
   app.use("/api/*", requireUser(services));
   app.route("/api/configs", configRoutes(services));
+  app.route("/api/organizations", organizationRoutes(services));
   app.route("/api/pems/sync", syncRoutes(services));
+  app.route("/api/pems/sync", syncControlRoutes(services));
   return app;
 }

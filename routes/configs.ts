@@ -41,6 +41,8 @@ const configFields = {
   feeds: feedsSchema.nullable(),
   pageSize: z.number().int().min(1).max(10_000),
   timeZone,
+  allowSchemaDrift: z.boolean(),
+  incrementalOverlapSeconds: z.number().int().min(0).max(7 * 24 * 60 * 60),
 };
 
 const createSchema = z.strictObject(configFields).partial().required({

@@ -1,10 +1,11 @@
-import { loadApiConfiguration, loadApiCredentials } from "../db/api_configurations.ts";
-import type { ApiConfiguration } from "../db/api_configurations.ts";
-import type { Database } from "../db/database.ts";
-import { quarantineRows, upsertBatch } from "../db/records.ts";
 import {
-  advanceSyncRun,
-  completeSyncRun,
+  type ApiConfiguration,
+  loadApiConfiguration,
+  loadApiCredentials,
+} from "../db/api_configurations.ts";
+import type { Database } from "../db/database.ts";
+import {
+  cancelSyncRun,
   failSyncRun,
   loadSyncRun,
   startSyncRun,
@@ -13,15 +14,19 @@ import {
 } from "../db/sync_runs.ts";
 import type { CredentialsCipher } from "../lib/credentials_cipher.ts";
 import { log } from "../lib/log.ts";
-import { createEamClient, type EamClient, type GridField, type GridRow } from "./eam_client.ts";
+import { createEamClient, type EamClient, type GridField } from "./eam_client.ts";
 import { eamConnection, gridQuery } from "./eam_connection.ts";
 import { EamError } from "./eam_error.ts";
 import { entities, type EntityDefinition, isEntityName } from "./entities.ts";
 import type { GridQuery } from "./grid_request.ts";
 import type { JobQueue, SyncJob } from "./job_queue.ts";
+import { readPage } from "./page_reader.ts";
+import { writePage } from "./page_writer.ts";
 import { publishProgress } from "./progress.ts";
-import { mapRows } from "./row_mapper.ts";
+import { acquireRunLease } from "./run_lease.ts";
+import { describeSchemaDrift, detectSchemaDrift } from "./schema_drift.ts";
 import { SyncFailure } from "./sync_errors.ts";
+import { formatEamDateTime } from "./time_zone.ts";
 
 /** What the engine needs to run syncs. */
 export interface SyncEngineOptions {
@@ -31,6 +36,8 @@ export interface SyncEngineOptions {
   cipher: CredentialsCipher;
   /** The fetch used for EAM requests. Default: the global fetch. */
   fetch?: typeof fetch;
+  /** How long a worker's claim on a run lasts without renewal. Default 15 s. */
+  leaseMs?: number;
 }
 
 /** Processes sync jobs: one EAM page per job, committed in batches with the run's checkpoint. */
@@ -38,13 +45,29 @@ export interface SyncEngine {
   processJob(job: SyncJob): Promise<void>;
   /** Publishes a run's state to KV so that SSE streams see it. Errors are logged, not thrown. */
   publish(run: SyncRun): Promise<void>;
+  readonly leaseMs: number;
+}
+
+/** The grid query of a run: organization filter, key order and, when incremental, the watermark. */
+function runQuery(config: ApiConfiguration, definition: EntityDefinition, run: SyncRun): GridQuery {
+  const query = gridQuery(config, definition, run.organization);
+  if (run.mode !== "incremental" || !run.watermark) return query;
+  const since = formatEamDateTime(new Date(run.watermark), config.timeZone);
+  return {
+    ...query,
+    filters: [...(query.filters ?? []), {
+      alias: definition.lastModifiedAlias,
+      operator: ">=",
+      value: since,
+    }],
+  };
 }
 
 /** Creates the sync engine. */
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const { db, kv, queue, cipher } = options;
-  // FIELDS maps per configuration and grid; an edited configuration gets a new entry.
-  const fieldCache = new Map<string, GridField[]>();
+  const leaseMs = options.leaseMs ?? 15_000;
+  const owner = crypto.randomUUID();
 
   async function publish(run: SyncRun): Promise<void> {
     try {
@@ -54,14 +77,31 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
   }
 
-  async function fieldsFor(config: ApiConfiguration, query: GridQuery, client: EamClient) {
-    const key = `${config.id}:${config.updatedAt.valueOf()}:${query.grid.name}`;
-    let fields = fieldCache.get(key);
-    if (!fields) {
-      fields = await client.fetchFields(query);
-      fieldCache.set(key, fields);
+  /** Reads the grid's FIELDS and row count and stops on schema drift; first page only. */
+  async function startRun(
+    run: SyncRun,
+    config: ApiConfiguration,
+    client: EamClient,
+    query: GridQuery,
+  ): Promise<SyncRun | undefined> {
+    const fields = await client.fetchFields(query);
+    const drift = detectSchemaDrift(
+      config.gridFields[run.entity] as GridField[] | undefined,
+      fields,
+    );
+    if (drift) {
+      const message = describeSchemaDrift(query.grid.name, drift);
+      if (!config.allowSchemaDrift) {
+        throw new SyncFailure(
+          `${message}. Check the grid in EAM, or allow schema drift for configuration "${config.name}"`,
+        );
+      }
+      log("warn", "schema drift allowed by the configuration", { runId: run.id, drift });
     }
-    return fields;
+    const total = await client.count(query);
+    const started = await startSyncRun(db, run.id, total, fields);
+    if (started) await publish(started);
+    return started;
   }
 
   async function processPage(run: SyncRun, job: SyncJob): Promise<void> {
@@ -73,97 +113,49 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const client = createEamClient(eamConnection(config, credentials, run.organization), {
       fetch: options.fetch,
       onRetry: (info) =>
-        log("warn", "EAM request retried", { runId: run.id, page: job.page, ...info }),
+        log("warn", "EAM request retried", {
+          runId: run.id,
+          organization: run.organization,
+          page: job.page,
+          attempt: info.attempt,
+          delayMs: info.delayMs,
+          error: info.error,
+        }),
     });
-    const query = gridQuery(config, definition, run.organization);
-    const fields = await fieldsFor(config, query, client);
+    const query = runQuery(config, definition, run);
 
-    let current = run;
-    if (run.status === "queued" || run.totalRecords === null) {
-      const total = await client.count(query);
-      const started = await startSyncRun(db, run.id, total);
-      if (!started) return;
-      current = started;
-      await publish(current);
-    }
+    const current = run.status === "queued" ? await startRun(run, config, client, query) : run;
+    if (!current) return;
+    const fields = current.gridFields as GridField[];
 
     const started = performance.now();
-    const page = await client.fetchPage(query, current.cursorPosition, current.pageSize, fields);
+    const page = await readPage(client, query, current, definition, fields);
     if (page.rows.length === 0 && page.moreRecords) {
       throw new SyncFailure(
-        `EAM announced more records but returned none at cursor position ${current.cursorPosition}`,
+        `EAM announced more records but returned none after cursor position ${current.cursorPosition}`,
       );
     }
-    const committed = await commitPage(
-      current,
-      definition,
-      config.timeZone,
-      page.rows,
-      page.moreRecords,
-    );
+    const outcome = await writePage(db, current, definition, config.timeZone, page, publish);
     log("info", "page synced", {
       runId: run.id,
       organization: run.organization,
       page: job.page,
       rows: page.rows.length,
+      paging: page.paging,
+      outcome,
       durationMs: Math.round(performance.now() - started),
-      committed,
     });
-    if (committed && page.moreRecords) await queue.enqueue({ runId: run.id, page: job.page + 1 });
-  }
-
-  /**
-   * Writes a page in batches. Each batch transaction locks the run and checks its cursor
-   * position, so a second delivery of the same job writes nothing. Returns false when another
-   * delivery had already moved the checkpoint.
-   */
-  async function commitPage(
-    run: SyncRun,
-    definition: EntityDefinition,
-    timeZone: string,
-    rows: GridRow[],
-    moreRecords: boolean,
-  ): Promise<boolean> {
-    const batches: GridRow[][] = [];
-    for (let i = 0; i < rows.length; i += run.batchSize) {
-      batches.push(rows.slice(i, i + run.batchSize));
+    if (outcome === "written" && page.moreRecords) {
+      await queue.enqueue({ runId: run.id, page: job.page + 1 });
     }
-    if (batches.length === 0) batches.push([]);
-
-    let expectedCursor = run.cursorPosition;
-    for (const [index, batchRows] of batches.entries()) {
-      const last = index === batches.length - 1;
-      const nextCursor = batchRows.length > 0
-        ? batchRows[batchRows.length - 1].id + 1
-        : expectedCursor;
-      const mapped = mapRows(definition, batchRows, timeZone);
-      const advanced = await db.transaction(async (tx) => {
-        const locked = await loadSyncRun(tx, run.id, { forUpdate: true });
-        if (locked?.status !== "running" || locked.cursorPosition !== expectedCursor) {
-          return undefined;
-        }
-        const counts = await upsertBatch(tx, definition, run.organization, run.id, mapped);
-        await quarantineRows(tx, run.id, run.organization, definition.name, mapped.quarantined);
-        const progressed = await advanceSyncRun(tx, run.id, {
-          processed: batchRows.length,
-          ...counts,
-          errors: mapped.quarantined.length,
-          cursorPosition: nextCursor,
-          pageDone: last,
-        });
-        return last && !moreRecords ? await completeSyncRun(tx, progressed) : progressed;
-      });
-      if (!advanced) return false;
-      await publish(advanced);
-      expectedCursor = nextCursor;
-    }
-    return true;
   }
 
   async function failRun(run: SyncRun, job: SyncJob, error: Error): Promise<void> {
-    const message = error instanceof EamError || error instanceof SyncFailure
-      ? error.message
-      : `unexpected error: ${error.message}`;
+    const config = await loadApiConfiguration(db, run.apiConfigurationId).catch(() => undefined);
+    const where = `configuration "${config?.name ?? run.apiConfigurationId}", organization ` +
+      `${run.organization}, page ${job.page + 1}`;
+    const known = error instanceof EamError || error instanceof SyncFailure;
+    const message = `${where}: ${known ? error.message : `unexpected error: ${error.message}`}`;
     log("error", "sync run failed", {
       runId: run.id,
       organization: run.organization,
@@ -174,8 +166,34 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (failed) await publish(failed);
   }
 
+  async function processLeased(run: SyncRun, job: SyncJob): Promise<void> {
+    const lease = await acquireRunLease(kv, run.id, owner, leaseMs);
+    if (!lease) {
+      log("debug", "sync job skipped: another worker holds the run", {
+        runId: run.id,
+        page: job.page,
+      });
+      return;
+    }
+    const renewal = setInterval(() => {
+      lease.renew().catch((error) => log("warn", "lease renewal failed", { runId: run.id, error }));
+    }, leaseMs / 3);
+    try {
+      await processPage(run, job);
+    } catch (error) {
+      // When the failure cannot be recorded either (database down), the queue redelivers.
+      await failRun(run, job, error as Error);
+    } finally {
+      clearInterval(renewal);
+      await lease.release().catch((error) =>
+        log("warn", "lease release failed", { runId: run.id, error })
+      );
+    }
+  }
+
   return {
     publish,
+    leaseMs,
     async processJob(job) {
       const run = await loadSyncRun(db, job.runId);
       if (!run || terminalStatuses.has(run.status)) return;
@@ -188,12 +206,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         log("warn", "sync job ahead of its run ignored", { runId: run.id, page: job.page });
         return;
       }
-      try {
-        await processPage(run, job);
-      } catch (error) {
-        // When the failure cannot be recorded either (database down), the queue redelivers.
-        await failRun(run, job, error as Error);
+      if (run.cancelRequestedAt) {
+        // Cancelled between pages: nothing is being written, so it ends here.
+        const cancelled = await cancelSyncRun(db, run.id);
+        if (cancelled) await publish(cancelled);
+        return;
       }
+      await processLeased(run, job);
     },
   };
 }

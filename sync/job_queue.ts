@@ -11,8 +11,11 @@ export interface SyncJob {
  * engine checks each page against the run's checkpoint in Postgres.
  */
 export interface JobQueue {
-  /** Enqueues the job unless this page of the run was already enqueued. */
-  enqueue(job: SyncJob): Promise<void>;
+  /**
+   * Enqueues the job unless this page of the run was already enqueued. `force` enqueues it
+   * anyway, for a run whose worker vanished.
+   */
+  enqueue(job: SyncJob, options?: { force?: boolean }): Promise<void>;
   /** Starts delivering jobs to `handler`; a thrown error makes the queue deliver the job again. */
   listen(handler: (job: SyncJob) => Promise<void>): Promise<void>;
 }
@@ -33,13 +36,16 @@ function isSyncJob(message: unknown): message is SyncJob & { type: "sync-page" }
  */
 export function createKvJobQueue(kv: Deno.Kv): JobQueue {
   return {
-    async enqueue(job) {
+    async enqueue(job, options = {}) {
       for (let attempt = 0; attempt < 10; attempt++) {
         const marker = await kv.get<number>(jobMarkerKey(job.runId));
-        if (marker.value !== null && marker.value >= job.page) return;
+        const enqueued = marker.value !== null && marker.value >= job.page;
+        if (enqueued && !options.force) return;
         const result = await kv.atomic()
           .check(marker)
-          .set(jobMarkerKey(job.runId), job.page, { expireIn: markerLifetimeMs })
+          .set(jobMarkerKey(job.runId), Math.max(job.page, marker.value ?? 0), {
+            expireIn: markerLifetimeMs,
+          })
           .enqueue({ type: "sync-page", ...job })
           .commit();
         if (result.ok) return;

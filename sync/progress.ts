@@ -14,6 +14,13 @@ export interface SyncProgress {
   updatedRecords: number;
   unchangedRecords: number;
   errorRecords: number;
+  /** Rows a completed full sync marked deleted because EAM no longer has them. */
+  deletedRecords: number;
+  /** First reasons rows were quarantined. */
+  errorSamples: string[];
+  cancelRequested: boolean;
+  /** Lower bound of an incremental run's last-modified filter. */
+  watermark: string | null;
   currentBatch: number;
   totalBatches: number | null;
   percent: number;
@@ -46,6 +53,10 @@ export function toSyncProgress(run: SyncRun, now = new Date()): SyncProgress {
     updatedRecords: run.updatedRecords,
     unchangedRecords: run.unchangedRecords,
     errorRecords: run.errorRecords,
+    deletedRecords: run.deletedRecords,
+    errorSamples: run.errorSamples,
+    cancelRequested: run.cancelRequestedAt !== null,
+    watermark: run.watermark ? new Date(run.watermark).toISOString() : null,
     currentBatch: Math.ceil(handled / run.batchSize),
     totalBatches: total === null ? null : Math.max(1, Math.ceil(total / run.batchSize)),
     percent,

@@ -1,7 +1,7 @@
 import { loadApiConfiguration } from "../db/api_configurations.ts";
 import type { Database } from "../db/database.ts";
 import { organizationExists } from "../db/organizations.ts";
-import { createSyncRun, type SyncMode, type SyncRun } from "../db/sync_runs.ts";
+import { createSyncRun, lastCompletedRun, type SyncMode, type SyncRun } from "../db/sync_runs.ts";
 import type { EntityName } from "./entities.ts";
 import { pullEntities } from "./feeds.ts";
 import type { JobQueue } from "./job_queue.ts";
@@ -54,16 +54,27 @@ export async function startSync(
       `configuration "${config.name}" pulls ${pulled.join(", ")}: set entity to one of them`,
     );
   }
-  // TODO: incremental sync by the grid's last-modified column; until then it reads every row.
-  const notice = request.mode === "incremental"
-    ? "incremental sync has no watermark yet, so this run reads all rows like a full sync"
-    : undefined;
+  let mode = request.mode;
+  let watermark: Date | null = null;
+  let notice: string | undefined;
+  if (mode === "incremental") {
+    const last = await lastCompletedRun(db, config.id, request.organization, entity);
+    if (last?.maxLastModified) {
+      // The overlap re-reads rows changed while the previous run was reading.
+      const overlapMs = config.incrementalOverlapSeconds * 1000;
+      watermark = new Date(new Date(last.maxLastModified).getTime() - overlapMs);
+    } else {
+      mode = "full";
+      notice = "no earlier successful run with a last-modified value: running a full sync instead";
+    }
+  }
   const created = await createSyncRun(db, {
     id: crypto.randomUUID(),
     apiConfigurationId: config.id,
     organization: request.organization,
     entity,
-    mode: request.mode,
+    mode,
+    watermark,
     startedBy: request.startedBy,
     batchSize: request.batchSize ?? defaultBatchSize,
     pageSize: config.pageSize,

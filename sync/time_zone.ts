@@ -121,3 +121,38 @@ function offsetMs(formatter: Intl.DateTimeFormat, epochMs: number): number {
   }
   return utcEpochMs(wall) - wholeSecond;
 }
+
+const monthNames = [
+  "JAN",
+  "FEB",
+  "MAR",
+  "APR",
+  "MAY",
+  "JUN",
+  "JUL",
+  "AUG",
+  "SEP",
+  "OCT",
+  "NOV",
+  "DEC",
+];
+
+/**
+ * Formats an instant as EAM writes a DATETIME cell, `05-NOV-2025 14:30`, in the wall-clock time of
+ * `timeZone`. Seconds are dropped, so the value is at or before the instant.
+ */
+export function formatEamDateTime(instant: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "numeric",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).formatToParts(instant).map((part) => [part.type, part.value]),
+  );
+  const month = monthNames[Number(parts.month) - 1];
+  return `${parts.day}-${month}-${parts.year} ${parts.hour}:${parts.minute}`;
+}

@@ -1,67 +1,8 @@
 import assert from "node:assert/strict";
-import { createApiConfiguration, updateApiConfiguration } from "../db/api_configurations.ts";
-import { ensureOrganizations } from "../db/organizations.ts";
+import { updateApiConfiguration } from "../db/api_configurations.ts";
 import { loadSyncRun } from "../db/sync_runs.ts";
-import { createCredentialsCipher } from "../lib/credentials_cipher.ts";
-import { toBase64 } from "../lib/passwords.ts";
-import { createSimulator } from "../simulator/handler.ts";
-import { createSyncEngine } from "../sync/engine.ts";
-import type { JobQueue, SyncJob } from "../sync/job_queue.ts";
 import { startSync } from "../sync/start_sync.ts";
-import { openMigratedDatabase } from "./support/database.ts";
-
-/** Holds enqueued jobs until the test delivers them, as often as it likes. */
-function heldQueue(): JobQueue & { jobs: SyncJob[] } {
-  const jobs: SyncJob[] = [];
-  return {
-    jobs,
-    enqueue(job) {
-      jobs.push(job);
-      return Promise.resolve();
-    },
-    listen: () => Promise.resolve(),
-  };
-}
-
-async function setUp(rows: number) {
-  const db = await openMigratedDatabase();
-  const kv = await Deno.openKv(":memory:");
-  const simulator = createSimulator({ pfaRows: { RIO: rows } });
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    simulator.handle,
-  );
-  const cipher = await createCredentialsCipher(
-    toBase64(crypto.getRandomValues(new Uint8Array(32))),
-  );
-  await ensureOrganizations(db, [{ code: "RIO", name: "Rio" }]);
-  const config = await createApiConfiguration(db, cipher, {
-    name: "PFA",
-    usage: "PEMS_PFA_READ",
-    url: `http://127.0.0.1:${server.addr.port}/axis/restservices/griddata`,
-    authType: "basic",
-    username: "pems",
-    secret: "pems-demo",
-    customHeaders: { tenant: "DEMO_DEV" },
-    feeds: [{ entity: "pfa" }],
-    pageSize: 700,
-  });
-  const queue = heldQueue();
-  const engine = createSyncEngine({ db, kv, queue, cipher });
-  return {
-    db,
-    queue,
-    engine,
-    simulator,
-    config,
-    cipher,
-    async close() {
-      await server.shutdown();
-      kv.close();
-      await db.drop();
-    },
-  };
-}
+import { setUpEngine as setUp } from "./support/engine.ts";
 
 Deno.test("engine: redelivered and concurrent jobs neither double rows nor counts", async () => {
   const t = await setUp(2000);

@@ -45,7 +45,7 @@ Deno.test("records: upsert counts inserted, updated and unchanged rows", async (
       { inserted: 1, updated: 1, unchanged: 1 },
     );
     const rows = await db.query<Record<string, unknown>>(
-      `select pfa_id, monthly_rate, is_actualized, is_discontinued, is_funds_transferable,
+      `select pfa_id, monthly_rate, updated_at, created_at, is_actualized, is_discontinued, is_funds_transferable,
               forecast_start, last_modified, first_seen_sync_id, last_seen_sync_id
        from pfa_records order by pfa_id`,
     );
@@ -56,11 +56,17 @@ Deno.test("records: upsert counts inserted, updated and unchanged rows", async (
     assert.equal(rows[0].is_funds_transferable, true);
     assert.equal((rows[0].forecast_start as Date).toISOString(), "2025-11-05T00:00:00.000Z");
     assert.equal((rows[0].last_modified as Date).toISOString(), "2025-11-05T14:30:00.000Z");
-    assert.equal(rows[0].last_seen_sync_id, runA, "an unchanged row keeps its last writer");
+    assert.equal(rows[0].last_seen_sync_id, runB, "an unchanged row is stamped as seen");
+    assert.equal(rows[0].first_seen_sync_id, runA);
     assert.equal(rows[1].monthly_rate, "11.00");
     assert.equal(rows[1].first_seen_sync_id, runA);
     assert.equal(rows[1].last_seen_sync_id, runB);
     assert.equal(rows[2].monthly_rate, null);
+    assert.equal(
+      (rows[0].updated_at as Date).getTime(),
+      (rows[0].created_at as Date).getTime(),
+      "an unchanged row keeps its updated_at",
+    );
   } finally {
     await db.drop();
   }

@@ -1,0 +1,81 @@
+import { adminEmail, adminPassword } from "./service.ts";
+
+/** The service running as its own process, so a test can kill it. */
+export interface ServiceProcess {
+  origin: string;
+  token: string;
+  /** Sends SIGKILL and waits for the process to end. */
+  kill(): Promise<void>;
+  /** Sends SIGTERM and waits for the process to end. */
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+/**
+ * Starts `main.ts` with `env` plus a free port and the test admin, waits until /healthz answers
+ * and logs in. Output goes to `logFile` when given, else is dropped.
+ */
+export async function startServiceProcess(
+  env: Record<string, string>,
+  options: { port?: number; logFile?: string } = {},
+): Promise<ServiceProcess & { port: number }> {
+  const port = options.port ?? await freePort();
+  const log = options.logFile
+    ? await Deno.open(options.logFile, { create: true, append: true, write: true })
+    : undefined;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../../main.ts", import.meta.url).pathname],
+    env: {
+      PORT: String(port),
+      ADMIN_EMAIL: adminEmail,
+      ADMIN_PASSWORD: adminPassword,
+      LOG_LEVEL: "warn",
+      NO_COLOR: "1",
+      ...env,
+    },
+    stdout: log ? "piped" : "null",
+    stderr: log ? "piped" : "null",
+  }).spawn();
+  if (log) {
+    child.stdout.pipeTo(log.writable, { preventClose: true }).catch(() => {});
+    child.stderr.pipeTo(log.writable).catch(() => {});
+  }
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  while (true) {
+    try {
+      const response = await fetch(`${origin}/healthz`);
+      await response.body?.cancel();
+      if (response.ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      await child.status;
+      throw new Error(`service on port ${port} did not become healthy within 30 s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const login = await fetch(`${origin}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: adminEmail, password: adminPassword }),
+  });
+  const { token } = await login.json();
+  const end = async (signal: Deno.Signal) => {
+    try {
+      child.kill(signal);
+    } catch {
+      // Already ended.
+    }
+    await child.status;
+  };
+  return { origin, port, token, kill: () => end("SIGKILL"), stop: () => end("SIGTERM") };
+}
