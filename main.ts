@@ -5,13 +5,14 @@ import { type Service, startService } from "./lib/service.ts";
 let service: Service | undefined;
 
 // Registered at the top level, as Deno Deploy requires. Each tick picks up runs whose worker
-// vanished (a killed process) without waiting for the KV queue's own redelivery.
-Deno.cron("reclaim stalled sync runs", "* * * * *", async () => {
+// vanished (a killed process) without waiting for the KV queue's own redelivery, and advances
+// the pending jobs of the cron job driver.
+Deno.cron("advance sync jobs", "* * * * *", async () => {
   if (!service) return;
   try {
-    await service.reclaim();
+    await service.tick();
   } catch (error) {
-    log("error", "reclaim of stalled runs failed", { error });
+    log("error", "sync job tick failed", { error });
   }
 });
 

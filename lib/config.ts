@@ -41,6 +41,8 @@ const schema = z.object({
     }
   }).optional(),
   PEMS_SIM_REVISION: z.coerce.number().int().min(0).default(0),
+  JOB_DRIVER: z.enum(["kv", "cron"]).optional(),
+  JOB_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
   SYNC_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
@@ -57,7 +59,6 @@ export interface Config {
   databasePoolSize: number;
   databasePrepare: boolean;
   dataDir: string;
-  kvPath: string;
   jwtSecret?: string;
   credentialsKey?: string;
   adminEmail?: string;
@@ -68,6 +69,15 @@ export interface Config {
   simulatorRows?: Record<string, number>;
   /** Data revision of the built-in simulator; each step changes about 10% of the rows. */
   simulatorRevision: number;
+  /**
+   * How sync jobs are delivered: "kv" uses Deno KV queues; "cron" keeps pending jobs in KV and
+   * advances them by ticks, for Deno Deploy, which has no KV queues. Default: cron on Deploy.
+   */
+  jobDriver: "kv" | "cron";
+  /** Extra tick interval of the cron driver besides the minute cron, in ms; for local use. */
+  jobTickMs?: number;
+  /** KV file; undefined on Deno Deploy, where KV needs no path. */
+  kvPath?: string;
   /** How long a worker's claim on a run lasts without renewal; also the stall timeout. */
   syncLeaseMs: number;
   /** Rows per upsert transaction. Default 1000. */
@@ -107,6 +117,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       `missing ${missing.join(", ")}: required in production (Deno Deploy or NODE_ENV=production)`,
     );
   }
+  const jobDriver = value.JOB_DRIVER ?? (value.DENO_DEPLOYMENT_ID ? "cron" : "kv");
+  if (jobDriver === "cron" && value.DATABASE_URL === undefined) {
+    throw new ConfigError("JOB_DRIVER=cron needs DATABASE_URL: the cron driver writes no files");
+  }
   if ((value.ADMIN_EMAIL === undefined) !== (value.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError("ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
   }
@@ -117,7 +131,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databasePoolSize: value.DATABASE_POOL_SIZE,
     databasePrepare: value.DATABASE_PREPARE,
     dataDir: value.DATA_DIR,
-    kvPath: value.KV_PATH ?? `${value.DATA_DIR}/kv.sqlite3`,
+    kvPath: value.KV_PATH ??
+      (value.DENO_DEPLOYMENT_ID ? undefined : `${value.DATA_DIR}/kv.sqlite3`),
+    jobDriver,
+    jobTickMs: value.JOB_TICK_SECONDS === undefined ? undefined : value.JOB_TICK_SECONDS * 1000,
     jwtSecret: value.JWT_SECRET,
     credentialsKey: value.CREDENTIALS_KEY,
     adminEmail: value.ADMIN_EMAIL,

@@ -1,18 +1,20 @@
 import { type Database, openPglite, openPostgres } from "../db/database.ts";
 import { demoSimulatorAccess, hasNoConfigurations, seedDemo } from "../db/demo_seed.ts";
 import { migrate } from "../db/migrate.ts";
-import { countUsers, upsertAdmin } from "../db/users.ts";
+import { countUsers, findUserByEmail, upsertAdmin } from "../db/users.ts";
 import { createApp } from "../routes/app.ts";
 import { createSimulator, type Simulator } from "../simulator/handler.ts";
 import { createSyncEngine } from "../sync/engine.ts";
+import { createCronJobQueue } from "../sync/cron_job_queue.ts";
 import { createKvJobQueue } from "../sync/job_queue.ts";
 import { reclaimStalledRuns } from "../sync/run_reclaim.ts";
+import { dirname } from "node:path";
 import type { Config } from "./config.ts";
 import { createCredentialsCipher } from "./credentials_cipher.ts";
 import { lockDataDir } from "./data_dir_lock.ts";
 import { loadLocalSecrets } from "./local_secrets.ts";
 import { log, setLogLevel } from "./log.ts";
-import { toBase64 } from "./passwords.ts";
+import { toBase64, verifyPassword } from "./passwords.ts";
 
 /** A running pems-sync service. */
 export interface Service {
@@ -23,8 +25,11 @@ export interface Service {
   kv: Deno.Kv;
   /** The simulator mounted under /pems-sim, unless PEMS_DEMO is off. */
   simulator?: Simulator;
-  /** Enqueues runs whose worker vanished; run by a Deno.cron tick every minute. */
-  reclaim(): Promise<string[]>;
+  /**
+   * The minute tick: enqueues runs whose worker vanished and, with the cron job driver, runs
+   * pending jobs for up to `budgetMs` (default 50 s, inside Deno Deploy's cron time limit).
+   */
+  tick(budgetMs?: number): Promise<void>;
   /** Stops the server, closes open SSE streams, the queue, KV and the database. */
   close(): Promise<void>;
 }
@@ -48,6 +53,11 @@ async function openDatabase(config: Config): Promise<{ db: Database; lock?: Deno
 
 async function bootstrapAdmin(db: Database, config: Config): Promise<void> {
   if (config.adminEmail && config.adminPassword) {
+    const existing = await findUserByEmail(db, config.adminEmail);
+    const current = existing && existing.role === "admin" && !existing.disabled &&
+      await verifyPassword(config.adminPassword, existing.passwordHash);
+    // An unchanged admin keeps its tokens; every other case bumps the token version.
+    if (current) return;
     await upsertAdmin(db, config.adminEmail, config.adminPassword);
     log("info", "admin account set from ADMIN_EMAIL", { email: config.adminEmail });
     return;
@@ -80,9 +90,12 @@ export async function startService(
   const cipher = await createCredentialsCipher(secrets.credentialsKey);
   await bootstrapAdmin(db, config);
 
-  await Deno.mkdir(config.dataDir, { recursive: true });
+  if (config.kvPath) {
+    await Deno.mkdir(dirname(config.kvPath), { recursive: true });
+  }
   const kv = await Deno.openKv(config.kvPath);
-  const queue = createKvJobQueue(kv);
+  const cronQueue = config.jobDriver === "cron" ? createCronJobQueue(kv) : undefined;
+  const queue = cronQueue ?? createKvJobQueue(kv);
   const engine = createSyncEngine({
     db,
     kv,
@@ -93,6 +106,13 @@ export async function startService(
   });
   const listening = queue.listen(engine.processJob);
   const reclaim = () => reclaimStalledRuns(db, kv, queue, config.syncLeaseMs);
+  const tick = async (budgetMs = 50_000) => {
+    await reclaim();
+    await cronQueue?.tick(Date.now() + budgetMs);
+  };
+  const ticker = config.jobTickMs === undefined ? undefined : setInterval(() => {
+    tick(config.jobTickMs).catch((error) => log("error", "job tick failed", { error }));
+  }, config.jobTickMs);
   await reclaim();
   // A run of a process that was just killed still has a live lease; look again once it expired.
   const reclaimLater = setTimeout(() => {
@@ -140,9 +160,11 @@ export async function startService(
     db,
     kv,
     simulator,
-    reclaim,
+    tick,
     async close() {
       clearTimeout(reclaimLater);
+      clearInterval(ticker);
+      cronQueue?.close();
       shutdown.abort();
       await server.shutdown();
       kv.close();

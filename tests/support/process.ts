@@ -43,8 +43,13 @@ export async function startServiceProcess(
     stderr: log ? "piped" : "null",
   }).spawn();
   if (log) {
-    child.stdout.pipeTo(log.writable, { preventClose: true }).catch(() => {});
-    child.stderr.pipeTo(log.writable).catch(() => {});
+    // Both streams append to one file, chunk by chunk.
+    const copy = async (stream: ReadableStream<Uint8Array>) => {
+      for await (const chunk of stream) await log.write(chunk);
+    };
+    Promise.all([copy(child.stdout), copy(child.stderr)]).finally(() => log.close()).catch(
+      () => {},
+    );
   }
   const origin = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
