@@ -1,5 +1,4 @@
 import postgres from "postgres";
-import { PGlite } from "@electric-sql/pglite";
 
 /** A connection or transaction that runs parameterized SQL ($1, $2, ...). */
 export interface Queryable {
@@ -58,6 +57,8 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Databa
  * PGlite has no lock between processes, so only one process may open a directory.
  */
 export async function openPglite(dataDir?: string): Promise<Database> {
+  // Loaded on demand, so a deployment on PostgreSQL never loads the WASM build.
+  const { PGlite } = await import("@electric-sql/pglite");
   const db = await PGlite.create(dataDir);
   // PGlite runs one statement at a time; this chain keeps transactions from interleaving.
   let tail: Promise<unknown> = Promise.resolve();

@@ -18,7 +18,7 @@ const base64Key = z.string().refine((value) => decodeBase64Length(value) === 32,
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
-  HOST: z.string().min(1).default("127.0.0.1"),
+  HOST: z.string().min(1).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, { error: "expected a postgres:// or postgresql:// URL" })
@@ -126,7 +126,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   return {
     port: value.PORT,
-    host: value.HOST,
+    // Deno Deploy routes traffic to the isolate itself, so listen on every interface there.
+    host: value.HOST ?? (value.DENO_DEPLOYMENT_ID ? "0.0.0.0" : "127.0.0.1"),
     databaseUrl: value.DATABASE_URL,
     databasePoolSize: value.DATABASE_POOL_SIZE,
     databasePrepare: value.DATABASE_PREPARE,
