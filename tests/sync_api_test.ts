@@ -176,6 +176,20 @@ Deno.test("sync API: second start while a run is active returns 409 with its id"
     assert.equal(conflict.body.error.code, "sync_in_progress");
     assert.equal(conflict.body.error.details.syncId, created.run.id);
 
+    const cancelled = await t.api("POST", `/api/pems/sync/${created.run.id}/cancel`);
+    assert.equal(cancelled.status, 202);
+    assert.equal(cancelled.body.status, "cancelled");
+    const restarted = await t.api("POST", "/api/pems/sync", {
+      apiConfigId: configId,
+      organization: "RIO",
+      mode: "full",
+    });
+    assert.equal(restarted.status, 202, "a cancelled run no longer blocks a new one");
+    assert.equal((await t.waitForRun(restarted.body.syncId)).status, "completed");
+    const quarantine = await t.api("GET", `/api/pems/sync/${restarted.body.syncId}/quarantine`);
+    assert.equal(quarantine.status, 200);
+    assert.deepEqual(quarantine.body, { rows: [], next: null });
+
     const other = await t.api("POST", "/api/pems/sync", {
       apiConfigId: configId,
       organization: "BECH",

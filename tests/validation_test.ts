@@ -53,6 +53,12 @@ Deno.test("validation: every endpoint rejects bad input with a clear 400", async
       ["GET", "/api/pems/sync/not-a-uuid", undefined, 400, /syncId/, ""],
       ["GET", `/api/pems/sync/${uuid}`, undefined, 404, /not found/, ""],
       ["GET", `/api/pems/sync/${uuid}/events`, undefined, 404, /not found/, ""],
+      ["POST", `/api/pems/sync/${uuid}/cancel`, undefined, 404, /not found/, ""],
+      ["POST", "/api/pems/sync/nope/cancel", undefined, 400, /syncId/, ""],
+      ["GET", `/api/pems/sync/${uuid}/quarantine`, undefined, 404, /not found/, ""],
+      ["GET", `/api/pems/sync/${uuid}/quarantine?limit=0`, undefined, 400, /limit/, ""],
+      ["GET", `/api/pems/sync/${uuid}/quarantine?color=red`, undefined, 400, /color|Unrecognized/i, ""],
+      ["POST", "/api/organizations", { code: "NO SPACES", name: "x" }, 400, /code/, ""],
       ["GET", "/api/configs/abc", undefined, 400, /id/, ""],
       ["GET", "/api/configs/9999", undefined, 404, /not found/, ""],
       [
