@@ -17,7 +17,21 @@ export type FieldType =
   | "DATETIME"
   | "CHKBOOLEAN";
 
-/** One grid column. Its 1-based position in {@linkcode GridDefinition.fields} is its `aliasnum`. */
+/** Every {@linkcode FieldType}. */
+export const FIELD_TYPES: readonly FieldType[] = [
+  "VARCHAR",
+  "NUMBER",
+  "DECIMAL",
+  "CURRENCY",
+  "DATE",
+  "DATETIME",
+  "CHKBOOLEAN",
+];
+
+/**
+ * One grid column. Its 1-based position in {@linkcode GridDefinition.fields} is its `aliasnum`,
+ * unless the grid sets `aliasnums`.
+ */
 export interface GridField {
   /** Alias name, as used in filters, sorts and `FIELD.name`. */
   name: string;
@@ -43,8 +57,13 @@ export interface GridDefinition {
   organizationAlias: string;
   /** Columns in `aliasnum` order. */
   fields: readonly GridField[];
-  /** Column position (0-based) by alias name. */
+  /** Column position (0-based) by lower-case alias name. */
   fieldIndex: ReadonlyMap<string, number>;
+  /**
+   * `aliasnum` of each column. Absent means column + 1. Only grids with changed fields set it,
+   * because a removed field may leave a gap.
+   */
+  aliasnums?: readonly number[];
 }
 
 type FieldRow = readonly [name: string, label: string, type: FieldType];

@@ -3,26 +3,39 @@
  * that serves deterministic generated rows for the grids CUPFAG (PFA), OSOBJA (assets) and
  * OSCATG (classifications).
  *
+ * Tests can make it misbehave on demand: inject faults (errors, latency, broken bodies), insert
+ * and delete rows while a client pages through them, put bad values into cells, and change the
+ * grids' fields. Its request log shows what a client sent.
+ *
  * @example
  * ```ts
  * const simulator = createSimulator({ pfaRows: { RIO: 200_000 } });
  * Deno.serve({ hostname: "127.0.0.1", port: 8070 }, simulator.handle);
+ * simulator.setFaults([{ kind: "status", status: 503, times: 1 }]);
  * ```
  *
  * @module
  */
 
-import { RowGenerator } from "./generator.ts";
-import { authenticate, authorizationFailed, type Credentials } from "./auth.ts";
-import { ASSET_GRID, findGridByName, type GridDefinition, GRIDS, PFA_GRID } from "./grids.ts";
-import { QueryEngine, type RowSource } from "./query.ts";
-import { parseGridQuery } from "./request.ts";
-import { GridRequestError, invalidRequest } from "./request_error.ts";
-import { errorResponse, gridResponse } from "./response.ts";
+import type { Credentials } from "./auth.ts";
+import type { FieldChanges } from "./field_changes.ts";
+import { FaultPlan } from "./fault_plan.ts";
+import { type SimulatorFault, validateFaults } from "./faults.ts";
+import { rejectionResponse, serveGridData } from "./grid_endpoint.ts";
+import { QueryEngine } from "./query.ts";
+import { GridRequestError } from "./request_error.ts";
+import { DEFAULT_REQUEST_LOG_SIZE, RequestLog, type RequestLogEntry } from "./request_log.ts";
+import { errorResponse } from "./response.ts";
 import { MAX_REVISION } from "./revisions.ts";
+import { type BadCell, baseGrid, RowStore } from "./row_store.ts";
 import { MAX_PFA_ROWS } from "./settings.ts";
 
 export { parseRowsSetting } from "./settings.ts";
+export type { FaultKind, FaultMatch, FaultScope, SimulatorFault } from "./faults.ts";
+export { validateFaults } from "./faults.ts";
+export type { FieldChanges } from "./field_changes.ts";
+export type { RequestLogEntry } from "./request_log.ts";
+export type { BadCell } from "./row_store.ts";
 
 /** Configuration of a simulator. */
 export interface SimulatorOptions {
@@ -47,6 +60,14 @@ export interface SimulatorOptions {
   password?: string;
   /** When set, an `X-API-Key` header with this value is accepted in place of Basic auth. */
   apiKey?: string;
+  /** Faults from the start, as {@linkcode Simulator.setFaults} sets them. */
+  faults?: SimulatorFault[];
+  /** Bad cells from the start, as {@linkcode Simulator.setBadCells} sets them. */
+  badCells?: BadCell[];
+  /** Field changes from the start, as {@linkcode Simulator.setFieldChanges} sets them. */
+  fieldChanges?: FieldChanges[];
+  /** Number of requests {@linkcode Simulator.requestLog} keeps, default 1,000. */
+  requestLogSize?: number;
 }
 
 /** A running simulator. */
@@ -62,12 +83,59 @@ export interface Simulator {
   readonly revision: number;
   /** Sets the PFA row count of an organization, adding the organization when it is new. */
   setPfaRows(organization: string, rows: number): void;
-  /** Returns the row count of a grid (by `GRID_NAME`) for an organization; 0 when unknown. */
+  /**
+   * Returns the row count of a grid (by `GRID_NAME`) for an organization, after inserted and
+   * deleted rows, or 0 when the organization is unknown.
+   */
   rowCount(grid: string, organization: string): number;
-  /** Returns one row (0-based index in key order) as alias name -> cell text. */
+  /**
+   * Returns one row (0-based index in key order) as alias name -> cell text, as a client
+   * reading the grid now gets it: with inserted rows, bad cells and field changes.
+   */
   row(grid: string, organization: string, index: number): Record<string, string>;
   /** Number of requests `handle` has received, including rejected ones. */
   readonly requestCount: number;
+
+  /**
+   * Replaces the faults and resets their counters. Throws an Error naming the bad field, such
+   * as `faults[0].match.cursorPosition`.
+   */
+  setFaults(faults: readonly SimulatorFault[]): void;
+  /** Removes all faults. */
+  clearFaults(): void;
+  /** Number of requests each fault of the last `setFaults` call has hit, in list order. */
+  readonly faultHits: number[];
+  /** The last received requests (see `requestLogSize`), oldest first. */
+  readonly requestLog: RequestLogEntry[];
+  /** Empties the request log. */
+  clearRequestLog(): void;
+
+  /**
+   * Inserts `count` rows right after row `afterIndex` (default: after the last row) and returns
+   * their keys in order. A key is the key of the generated row before it plus capital letters,
+   * such as "1000005N", which sorts between "1000005" and "1000006", so rows after the insert
+   * move to higher cursor positions. The other cells copy that generated row. Throws a
+   * RangeError when the organization has no rows or an argument is out of range.
+   */
+  insertRows(grid: string, organization: string, count: number, afterIndex?: number): string[];
+  /**
+   * Deletes rows given by 0-based index or by key, so rows after them move to lower cursor
+   * positions. Throws a RangeError for an index out of range or a key not found.
+   */
+  deleteRows(grid: string, organization: string, rows: readonly (number | string)[]): void;
+  /**
+   * Replaces all bad cells, such as `31-FEB-2025` in a DATE column or "" in the key. A bad cell
+   * stays with its row when other rows are inserted or deleted. An empty list removes them.
+   */
+  setBadCells(cells: readonly BadCell[]): void;
+  /**
+   * Replaces all field changes (one entry per grid). They change FIELDS in HEAD replies, the
+   * cells of data rows and the aliases that filters and sorts accept. An empty list restores
+   * the generated fields.
+   */
+  setFieldChanges(changes: FieldChanges | readonly FieldChanges[]): void;
+  /** Drops inserted and deleted rows, bad cells and field changes. Faults stay. */
+  resetChanges(): void;
 }
 
 /** Organizations that have rows unless the options add more. */
@@ -76,8 +144,8 @@ export const DEFAULT_ORGANIZATIONS: readonly string[] = ["RIO", "HOLNG", "BECH",
 export const MAX_ASSET_ROWS = 1_000_000;
 /** Largest classification row count: `cat_code` = 1000 + 10 * index + 0..9 keeps 5 digits. */
 export const MAX_CLASSIFICATION_ROWS = 9_900;
-
-const GRID_NAMES = GRIDS.map((grid) => grid.name).join(", ");
+/** Largest `requestLogSize`. */
+export const MAX_REQUEST_LOG_SIZE = 1_000_000;
 
 /** Creates a simulator. Throws an Error naming the option when one is invalid. */
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
@@ -87,16 +155,13 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
 class PemsSimulator implements Simulator {
   /** Bound, so `Deno.serve(options, simulator.handle)` works. */
   readonly handle = (request: Request): Promise<Response> => this.serve(request);
-  private currentRevision: number;
   private requests = 0;
   private readonly tenant: string;
   private readonly credentials: Credentials;
-  private readonly assetRows: number;
-  private readonly classificationRows: number;
-  private readonly pfaRows: Map<string, number>;
-  private readonly organizations: string[];
-  private readonly generator: RowGenerator;
+  private readonly store: RowStore;
   private readonly engine: QueryEngine;
+  private readonly log: RequestLog;
+  private faultPlan = new FaultPlan([]);
 
   constructor(options: SimulatorOptions) {
     this.tenant = options.tenant ?? "DEMO_DEV";
@@ -108,67 +173,110 @@ class PemsSimulator implements Simulator {
     if (this.credentials.username.includes(":")) {
       throw new Error(`invalid username "${this.credentials.username}": ":" is not allowed`);
     }
-    this.assetRows = checkCount("assetRows", options.assetRows ?? 3_700, MAX_ASSET_ROWS);
-    this.classificationRows = checkCount(
-      "classificationRows",
-      options.classificationRows ?? 1_200,
-      MAX_CLASSIFICATION_ROWS,
-    );
+
     const seed = options.seed ?? 1;
     if (!Number.isSafeInteger(seed)) throw new Error(`invalid seed ${seed}: expected an integer`);
-    this.currentRevision = checkRevision(options.revision ?? 0);
-
-    this.pfaRows = new Map(DEFAULT_ORGANIZATIONS.map((organization) => [organization, 20_000]));
+    const pfaRows = new Map(DEFAULT_ORGANIZATIONS.map((organization) => [organization, 20_000]));
     for (const [organization, rows] of Object.entries(options.pfaRows ?? {})) {
       checkOrganization(organization);
-      this.pfaRows.set(organization, checkCount(`pfaRows.${organization}`, rows, MAX_PFA_ROWS));
+      pfaRows.set(organization, checkCount(`pfaRows.${organization}`, rows, MAX_PFA_ROWS));
     }
-    this.organizations = [...this.pfaRows.keys()];
-    this.generator = new RowGenerator({
+    this.store = new RowStore({
       seed,
-      assetRows: this.assetRows,
-      classificationRows: this.classificationRows,
+      assetRows: checkCount("assetRows", options.assetRows ?? 3_700, MAX_ASSET_ROWS),
+      classificationRows: checkCount(
+        "classificationRows",
+        options.classificationRows ?? 1_200,
+        MAX_CLASSIFICATION_ROWS,
+      ),
+      revision: checkRevision(options.revision ?? 0),
+      pfaRows,
     });
-    this.engine = new QueryEngine(this.rowSource());
+    this.engine = new QueryEngine(this.store);
+
+    const logSize = options.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE;
+    this.log = new RequestLog(checkCount("requestLogSize", logSize, MAX_REQUEST_LOG_SIZE));
+    if (options.faults !== undefined) this.setFaults(options.faults);
+    if (options.fieldChanges !== undefined) this.setFieldChanges(options.fieldChanges);
+    if (options.badCells !== undefined) this.setBadCells(options.badCells);
   }
 
   get revision(): number {
-    return this.currentRevision;
+    return this.store.revision();
   }
 
   get requestCount(): number {
     return this.requests;
   }
 
+  get faultHits(): number[] {
+    return this.faultPlan.hitCounts();
+  }
+
+  get requestLog(): RequestLogEntry[] {
+    return this.log.entries();
+  }
+
   setRevision(revision: number): void {
-    this.currentRevision = checkRevision(revision);
+    this.store.setRevision(checkRevision(revision));
   }
 
   setPfaRows(organization: string, rows: number): void {
     checkOrganization(organization);
-    this.pfaRows.set(organization, checkCount(`PFA rows of ${organization}`, rows, MAX_PFA_ROWS));
-    if (!this.organizations.includes(organization)) this.organizations.push(organization);
+    const count = checkCount(`PFA rows of ${organization}`, rows, MAX_PFA_ROWS);
+    this.store.setPfaRows(organization, count);
   }
 
   rowCount(grid: string, organization: string): number {
-    return this.countRows(gridNamed(grid), organization);
+    return this.store.rowCount(baseGrid(grid), organization);
   }
 
-  row(gridName: string, organization: string, index: number): Record<string, string> {
-    const grid = gridNamed(gridName);
-    const count = this.countRows(grid, organization);
-    if (!Number.isInteger(index) || index < 0 || index >= count) {
-      throw new RangeError(
-        `row index ${index} out of range for ${grid.name} ${organization}: it has ${count} rows`,
-      );
-    }
-    const cells = this.generator.generate(grid, organization, index, this.currentRevision);
-    return Object.fromEntries(grid.fields.map((field, column) => [field.name, cells[column]]));
+  row(grid: string, organization: string, index: number): Record<string, string> {
+    return this.store.row(grid, organization, index);
+  }
+
+  setFaults(faults: readonly SimulatorFault[]): void {
+    this.faultPlan = new FaultPlan(structuredClone(validateFaults(faults)));
+  }
+
+  clearFaults(): void {
+    this.faultPlan = new FaultPlan([]);
+  }
+
+  clearRequestLog(): void {
+    this.log.clear();
+  }
+
+  insertRows(grid: string, organization: string, count: number, afterIndex?: number): string[] {
+    return this.store.insertRows(grid, organization, count, afterIndex);
+  }
+
+  deleteRows(grid: string, organization: string, rows: readonly (number | string)[]): void {
+    this.store.deleteRows(grid, organization, rows);
+  }
+
+  setBadCells(cells: readonly BadCell[]): void {
+    this.store.setBadCells(cells);
+  }
+
+  setFieldChanges(changes: FieldChanges | readonly FieldChanges[]): void {
+    this.store.setFieldChanges(Array.isArray(changes) ? changes : [changes as FieldChanges]);
+  }
+
+  resetChanges(): void {
+    this.store.resetChanges();
   }
 
   private async serve(request: Request): Promise<Response> {
     this.requests++;
-    const path = new URL(request.url).pathname;
+    const entry = this.log.start(request);
+    const response = await this.respond(request, entry);
+    entry.status = response.status;
+    return response;
+  }
+
+  private async respond(request: Request, entry: RequestLogEntry): Promise<Response> {
+    const path = entry.path;
     if (!path.endsWith("/griddata")) {
       return errorResponse(404, "NotFound", `no resource at ${path}: use POST .../griddata`);
     }
@@ -177,14 +285,16 @@ class PemsSimulator implements Simulator {
       return errorResponse(405, "MethodNotAllowed", message, { allow: "POST" });
     }
     try {
-      return await this.serveGridData(request);
+      const endpoint = {
+        tenant: this.tenant,
+        credentials: this.credentials,
+        store: this.store,
+        engine: this.engine,
+        faultPlan: this.faultPlan,
+      };
+      return await serveGridData(endpoint, request, entry);
     } catch (error) {
-      if (error instanceof GridRequestError) {
-        const headers: Record<string, string> = error.status === 401
-          ? { "www-authenticate": 'Basic realm="pems-simulator"' }
-          : {};
-        return errorResponse(error.status, error.alertName, error.message, headers);
-      }
+      if (error instanceof GridRequestError) return rejectionResponse(error);
       console.error(JSON.stringify({
         level: "error",
         message: "pems simulator failed to serve a request",
@@ -197,67 +307,6 @@ class PemsSimulator implements Simulator {
         "simulator failed to serve the request: see its log",
       );
     }
-  }
-
-  private async serveGridData(request: Request): Promise<Response> {
-    const tenant = requiredHeader(request.headers, "tenant");
-    const organization = requiredHeader(request.headers, "organization");
-    authenticate(request.headers, this.credentials);
-    if (tenant !== this.tenant) throw authorizationFailed(`unknown tenant "${tenant}"`);
-
-    const query = parseGridQuery(await readJsonBody(request));
-    const plan = this.engine.plan(query, organization);
-    const page = query.requestType === "LIST.DATA_ONLY.STORED"
-      ? this.engine.page(plan, query.cursor, query.pageSize)
-      : this.engine.page(plan, 1, 0);
-    // One response reflects one revision even if setRevision runs while it is built.
-    const revision = this.currentRevision;
-    return gridResponse(
-      query,
-      page,
-      (rowOrganization, index) =>
-        this.generator.generate(query.grid, rowOrganization, index, revision),
-    );
-  }
-
-  private countRows(grid: GridDefinition, organization: string): number {
-    if (!this.pfaRows.has(organization)) return 0;
-    if (grid === PFA_GRID) return this.pfaRows.get(organization)!;
-    return grid === ASSET_GRID ? this.assetRows : this.classificationRows;
-  }
-
-  private rowSource(): RowSource {
-    return {
-      organizations: this.organizations,
-      revision: () => this.currentRevision,
-      rowCount: (grid, organization) => this.countRows(grid, organization),
-      cells: (grid, organization, index) =>
-        this.generator.generate(grid, organization, index, this.currentRevision),
-    };
-  }
-}
-
-function gridNamed(name: string): GridDefinition {
-  const grid = findGridByName(name);
-  if (!grid) throw new Error(`unknown grid "${name}": use one of ${GRID_NAMES}`);
-  return grid;
-}
-
-function requiredHeader(headers: Headers, name: string): string {
-  const value = headers.get(name)?.trim();
-  if (!value) {
-    throw new GridRequestError(400, "MissingHeader", `missing required header ${name}`);
-  }
-  return value;
-}
-
-async function readJsonBody(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (text.trim() === "") throw invalidRequest("missing request body: send the grid request JSON");
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw invalidRequest(`invalid JSON body: ${(error as Error).message}`);
   }
 }
 

@@ -79,6 +79,7 @@ function describeSimulator(
     tenant: options.tenant ?? "DEMO_DEV",
     username: options.username ?? "pems",
     apiKeyEnabled: options.apiKey !== undefined,
+    faults: (options.faults ?? []).map((fault) => fault.kind),
   };
 }
 

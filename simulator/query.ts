@@ -20,6 +20,12 @@ export interface RowSource {
   readonly organizations: readonly string[];
   /** Returns the current revision. Cached results of other revisions are not reused. */
   revision(): number;
+  /**
+   * Returns a number that changes whenever rows are inserted, deleted or edited, or fields
+   * change. Cached results of other versions are not reused. Absent means the data never
+   * changes within a revision.
+   */
+  dataVersion?(): number;
   /** Returns the number of rows of a grid for an organization (0 when unknown). */
   rowCount(grid: GridDefinition, organization: string): number;
   /** Generates the cells of one row at the current revision. */
@@ -92,6 +98,7 @@ export class QueryEngine {
         organization,
       ) => [organization, this.source.rowCount(query.grid, organization)]),
       this.source.revision(),
+      this.source.dataVersion?.() ?? 0,
       filter,
       query.sort,
     ]);

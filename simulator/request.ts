@@ -10,7 +10,7 @@
  */
 
 import { parseFilters } from "./filter.ts";
-import { findGridById, findGridByName, type GridDefinition, GRIDS } from "./grids.ts";
+import { type GridDefinition, GRIDS } from "./grids.ts";
 import type { RowQuery } from "./query.ts";
 import { asObject, describeValue, invalidRequest } from "./request_error.ts";
 
@@ -37,14 +37,20 @@ const REQUEST_TYPES: readonly RequestType[] = [
   "LIST.HEAD_ONLY.STORED",
 ];
 
-/** Parses a request body. Throws a 400 `GridRequestError` naming the bad part. */
-export function parseGridQuery(body: unknown): GridQuery {
+/**
+ * Parses a request body against the grids as served now, which may have changed fields.
+ * Throws a 400 `GridRequestError` naming the bad part.
+ */
+export function parseGridQuery(
+  body: unknown,
+  grids: readonly GridDefinition[] = GRIDS,
+): GridQuery {
   const request = asObject(body, "request body");
   if (request.GRID === undefined || request.GRID === null) {
     throw invalidRequest('missing GRID: send {"GRID": {"GRID_NAME": "CUPFAG", ...}}');
   }
   const gridPart = asObject(request.GRID, "GRID");
-  const grid = resolveGrid(gridPart);
+  const grid = resolveGrid(gridPart, grids);
   checkGridType(request.GRID_TYPE);
   checkDataspy(grid, request.DATASPY);
 
@@ -62,12 +68,16 @@ export function parseGridQuery(body: unknown): GridQuery {
   };
 }
 
-function resolveGrid(gridPart: Record<string, unknown>): GridDefinition {
+function resolveGrid(
+  gridPart: Record<string, unknown>,
+  grids: readonly GridDefinition[],
+): GridDefinition {
   const name = gridPart.GRID_NAME;
   const id = readCount(gridPart.GRID_ID, "GRID_ID");
-  const served = GRIDS.map((grid) => `${grid.name} (${grid.id})`).join(", ");
+  const served = grids.map((grid) => `${grid.name} (${grid.id})`).join(", ");
   if (name !== undefined && name !== null && name !== "") {
-    const grid = typeof name === "string" ? findGridByName(name) : undefined;
+    const upper = typeof name === "string" ? name.toUpperCase() : undefined;
+    const grid = grids.find((candidate) => candidate.name === upper);
     if (!grid) {
       throw invalidRequest(`unknown GRID_NAME ${describeValue(name)}: use one of ${served}`);
     }
@@ -77,7 +87,7 @@ function resolveGrid(gridPart: Record<string, unknown>): GridDefinition {
     return grid;
   }
   if (id === undefined) throw invalidRequest(`missing GRID.GRID_NAME: use one of ${served}`);
-  const grid = findGridById(id);
+  const grid = grids.find((candidate) => candidate.id === id);
   if (!grid) throw invalidRequest(`unknown GRID_ID ${id}: use one of ${served}`);
   return grid;
 }

@@ -20,11 +20,19 @@ import type { ResultPage } from "./query.ts";
 import type { GridQuery } from "./request.ts";
 import { encodeText, JsonWriter } from "./json_writer.ts";
 
-const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
-const fieldLists = new Map<string, unknown>();
-const cellPrefixCache = new Map<string, Uint8Array[]>();
+/** Headers of every JSON response. */
+export const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
+// Keyed by definition, because a grid with changed fields is served by a new definition.
+const fieldLists = new WeakMap<GridDefinition, unknown>();
+const cellPrefixCache = new WeakMap<GridDefinition, Uint8Array[]>();
 const CELL_END = encodeText("}");
 const ROWS_PLACEHOLDER = "\u0000rows\u0000";
+
+/** An `ErrorAlert` entry. */
+export interface ErrorAlert {
+  Name: string;
+  Message: string;
+}
 
 /** Returns an error response with one `ErrorAlert` entry. */
 export function errorResponse(
@@ -49,6 +57,19 @@ export function gridResponse(
   page: ResultPage,
   cells: (organization: string, index: number) => string[],
 ): Response {
+  return new Response(gridBody(query, page, cells), { status: 200, headers: JSON_HEADERS });
+}
+
+/**
+ * Returns the body of {@linkcode gridResponse} as UTF-8 bytes, with `errorAlerts` in the
+ * top-level `ErrorAlert` (empty by default).
+ */
+export function gridBody(
+  query: GridQuery,
+  page: ResultPage,
+  cells: (organization: string, index: number) => string[],
+  errorAlerts: readonly ErrorAlert[] = [],
+): Uint8Array<ArrayBuffer> {
   const { grid, requestType } = query;
   const lastPosition = Math.min(page.total, page.first + page.rows.length - 1);
   const metadata: Record<string, unknown> = {
@@ -71,10 +92,10 @@ export function gridResponse(
   } else {
     resultData.type = requestType;
   }
-  const body = { Result: { ResultData: resultData, WarningAlert: [] }, ErrorAlert: [] };
+  const body = { Result: { ResultData: resultData, WarningAlert: [] }, ErrorAlert: errorAlerts };
   if (requestType !== "LIST.DATA_ONLY.STORED") {
     resultGrid["TOTAL-COUNT"] = String(page.total);
-    return new Response(JSON.stringify(body), { status: 200, headers: JSON_HEADERS });
+    return encodeText(JSON.stringify(body)) as Uint8Array<ArrayBuffer>;
   }
 
   metadata.CURRENTCURSORPOSITION = Math.max(0, lastPosition);
@@ -87,7 +108,7 @@ export function gridResponse(
   writer.raw(before);
   writeRows(writer, grid, page, cells);
   writer.raw(after);
-  return new Response(writer.result(), { status: 200, headers: JSON_HEADERS });
+  return writer.result();
 }
 
 /** Writes `[{"id":1,"D":[{"n":1,"value":"..."},...]},...]`. */
@@ -115,22 +136,22 @@ function writeRows(
 
 /** Returns the encoded `{"n":<aliasnum>,"value":` text of each column, with a leading comma after the first. */
 function cellPrefixes(grid: GridDefinition): Uint8Array[] {
-  let prefixes = cellPrefixCache.get(grid.name);
+  let prefixes = cellPrefixCache.get(grid);
   if (!prefixes) {
     prefixes = grid.fields.map((_, column) =>
-      encodeText(`${column === 0 ? "" : ","}{"n":${column + 1},"value":`)
+      encodeText(`${column === 0 ? "" : ","}{"n":${aliasnum(grid, column)},"value":`)
     );
-    cellPrefixCache.set(grid.name, prefixes);
+    cellPrefixCache.set(grid, prefixes);
   }
   return prefixes;
 }
 
 function fieldList(grid: GridDefinition): unknown {
-  let fields = fieldLists.get(grid.name);
+  let fields = fieldLists.get(grid);
   if (!fields) {
     fields = {
       FIELD: grid.fields.map((field, index) => ({
-        aliasnum: index + 1,
+        aliasnum: aliasnum(grid, index),
         name: field.name,
         label: field.label,
         type: field.type,
@@ -138,7 +159,11 @@ function fieldList(grid: GridDefinition): unknown {
       })),
       viewtype: "LIST",
     };
-    fieldLists.set(grid.name, fields);
+    fieldLists.set(grid, fields);
   }
   return fields;
+}
+
+function aliasnum(grid: GridDefinition, column: number): number {
+  return grid.aliasnums?.[column] ?? column + 1;
 }

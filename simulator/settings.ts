@@ -5,6 +5,7 @@
  * @module
  */
 
+import { validateFaults } from "./faults.ts";
 import type { SimulatorOptions } from "./handler.ts";
 import { MAX_REVISION } from "./revisions.ts";
 
@@ -61,6 +62,8 @@ export function parseRowsSetting(text: string): Record<string, number> {
  * - `PEMS_SIM_ROWS`: PFA rows per organization, e.g. `RIO=200000,HOLNG=5000`
  * - `PEMS_SIM_REVISION` (default 0) and `PEMS_SIM_SEED` (default 1): integers
  * - `PEMS_SIM_TENANT`, `PEMS_SIM_USERNAME`, `PEMS_SIM_PASSWORD` and `PEMS_SIM_API_KEY`
+ * - `PEMS_SIM_FAULTS`: a JSON array of faults (see `SimulatorFault`), such as
+ *   `[{"kind":"status","status":503,"times":2}]`
  */
 export function readServerSettings(getEnv: (name: string) => string | undefined): ServerSettings {
   const read = (name: string): string | undefined => {
@@ -92,6 +95,8 @@ export function readServerSettings(getEnv: (name: string) => string | undefined)
     const value = read(name);
     if (value !== undefined) (options as Record<string, unknown>)[option] = value;
   }
+  const faults = read("PEMS_SIM_FAULTS");
+  if (faults !== undefined) options.faults = parseFaultsSetting(faults);
   if (options.username?.includes(":")) {
     throw new Error(`invalid PEMS_SIM_USERNAME "${options.username}": Basic auth forbids ":"`);
   }
@@ -101,6 +106,20 @@ export function readServerSettings(getEnv: (name: string) => string | undefined)
     port: readInteger(read, "PEMS_SIM_PORT", 0, 65_535) ?? 8070,
     options,
   };
+}
+
+/** Parses `PEMS_SIM_FAULTS`. Throws an Error naming the bad field, such as `[0].kind`. */
+function parseFaultsSetting(text: string) {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(
+      `invalid PEMS_SIM_FAULTS (${(error as Error).message}): ` +
+        `expected a JSON array such as [{"kind":"status","status":503}]`,
+    );
+  }
+  return validateFaults(parsed, "PEMS_SIM_FAULTS");
 }
 
 function readInteger(

@@ -68,9 +68,12 @@ export function alertError(alerts: EamAlert[], status: number): EamError {
   const first = alerts[0];
   const text = quote(first.Message || first.Name || "(no message)");
   const more = alerts.length > 1 ? ` and ${alerts.length - 1} more alerts` : "";
+  // A 5xx alert is a failure inside EAM, not a problem with the request.
+  const advice = status >= 500
+    ? "EAM failed while answering: try again later, or ask the EAM administrator"
+    : "check the grid, dataspy, filters and organization of the request";
   return new EamError(
-    `EAM returned ErrorAlert "${text}"${more} (HTTP ${status}): ` +
-      `check the grid, dataspy, filters and organization of the request`,
+    `EAM returned ErrorAlert "${text}"${more} (HTTP ${status}): ${advice}`,
     { kind: "alert", status, retryable: false },
   );
 }
