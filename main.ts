@@ -16,6 +16,15 @@ Deno.cron("advance sync jobs", "* * * * *", async () => {
   }
 });
 
+Deno.cron("run due sync schedules", "* * * * *", async () => {
+  if (!service) return;
+  try {
+    await service.runSchedules(new Date());
+  } catch (error) {
+    log("error", "scheduled sync runs failed to start", { error });
+  }
+});
+
 let config;
 try {
   config = loadConfig(Deno.env.toObject());

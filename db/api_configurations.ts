@@ -1,4 +1,5 @@
 import type { CredentialsCipher } from "../lib/credentials_cipher.ts";
+import { parseSchedule } from "../sync/schedule.ts";
 import type { Queryable } from "./database.ts";
 
 export type AuthType = "none" | "basic" | "apiKey";
@@ -24,6 +25,12 @@ export interface ApiConfiguration {
   incrementalOverlapSeconds: number;
   /** FIELDS of each entity's grid at the last successful run, keyed by entity. */
   gridFields: Record<string, unknown>;
+  /** manual, hourly, daily@HH:MM, weekly@ddd HH:MM or a 5-field cron expression, in UTC. */
+  schedule: string;
+  /** Organizations a scheduled run syncs; null means every organization. */
+  scheduleOrganizations: string[] | null;
+  /** When the scheduler last started runs of this configuration. */
+  lastScheduledAt: Date | null;
   status: "untested" | "connected" | "error";
   lastCheckedAt: Date | null;
   lastError: string | null;
@@ -57,6 +64,8 @@ export interface ApiConfigurationInput {
   timeZone?: string;
   allowSchemaDrift?: boolean;
   incrementalOverlapSeconds?: number;
+  schedule?: string;
+  scheduleOrganizations?: string[] | null;
 }
 
 // deno-lint-ignore no-explicit-any
@@ -77,6 +86,9 @@ function toApiConfiguration(row: any): ApiConfiguration {
     allowSchemaDrift: row.allow_schema_drift,
     incrementalOverlapSeconds: Number(row.incremental_overlap_seconds),
     gridFields: row.grid_fields ?? {},
+    schedule: row.schedule,
+    scheduleOrganizations: row.schedule_organizations,
+    lastScheduledAt: row.last_scheduled_at,
     status: row.status,
     lastCheckedAt: row.last_checked_at,
     lastError: row.last_error,
@@ -135,6 +147,14 @@ const columnOf: Record<string, string> = {
   timeZone: "time_zone",
   allowSchemaDrift: "allow_schema_drift",
   incrementalOverlapSeconds: "incremental_overlap_seconds",
+  schedule: "schedule",
+  scheduleOrganizations: "schedule_organizations",
+};
+
+const castOf: Record<string, string> = {
+  custom_headers: "::text::jsonb",
+  feeds: "::text::jsonb",
+  schedule_organizations: "::text[]",
 };
 
 async function toColumns(
@@ -147,6 +167,13 @@ async function toColumns(
     if (value === undefined) continue;
     const json = field === "customHeaders" || field === "feeds";
     columns.push([column, json && value !== null ? JSON.stringify(value) : value]);
+  }
+  if (input.schedule !== undefined) {
+    // Stored normalized; parseSchedule throws ScheduleError for text the config API rejects.
+    const schedule = columns.find(([column]) => column === "schedule")!;
+    schedule[1] = parseSchedule(input.schedule).text;
+    // Counting starts now, so a new schedule does not fire for a time that already passed.
+    columns.push(["last_scheduled_at", new Date()]);
   }
   if (input.username !== undefined) {
     columns.push(["username_encrypted", input.username && await cipher.encrypt(input.username)]);
@@ -164,9 +191,7 @@ export async function createApiConfiguration(
   input: ApiConfigurationInput,
 ): Promise<ApiConfiguration> {
   const columns = await toColumns(input, cipher);
-  const placeholders = columns.map(([column], i) =>
-    column === "custom_headers" || column === "feeds" ? `$${i + 1}::text::jsonb` : `$${i + 1}`
-  );
+  const placeholders = columns.map(([column], i) => `$${i + 1}${castOf[column] ?? ""}`);
   const [row] = await db.query(
     `insert into api_configurations (${columns.map(([column]) => column).join(", ")})
      values (${placeholders.join(", ")}) returning *`,
@@ -183,11 +208,7 @@ export async function updateApiConfiguration(
   input: ApiConfigurationInput,
 ): Promise<ApiConfiguration | undefined> {
   const columns = await toColumns(input, cipher);
-  const assignments = columns.map(([column], i) =>
-    `${column} = $${i + 2}${
-      column === "custom_headers" || column === "feeds" ? "::text::jsonb" : ""
-    }`
-  );
+  const assignments = columns.map(([column], i) => `${column} = $${i + 2}${castOf[column] ?? ""}`);
   const rows = await db.query(
     `update api_configurations set ${[...assignments, "updated_at = now()"].join(", ")}
      where id = $1 returning *`,

@@ -50,8 +50,9 @@ export const terminalStatuses: ReadonlySet<SyncStatus> = new Set([
   "cancelled",
 ]);
 
+/** Converts a `sync_runs` row to a {@linkcode SyncRun}. */
 // deno-lint-ignore no-explicit-any
-function toSyncRun(row: any): SyncRun {
+export function toSyncRun(row: any): SyncRun {
   const count = (value: unknown) => (value === null ? null : Number(value));
   return {
     id: row.id,

@@ -8,6 +8,7 @@ import { createSyncEngine } from "../sync/engine.ts";
 import { createCronJobQueue } from "../sync/cron_job_queue.ts";
 import { createKvJobQueue } from "../sync/job_queue.ts";
 import { reclaimStalledRuns } from "../sync/run_reclaim.ts";
+import { runDueSchedules, type ScheduleTick } from "../sync/scheduler.ts";
 import { dirname } from "node:path";
 import type { Config } from "./config.ts";
 import { createCredentialsCipher } from "./credentials_cipher.ts";
@@ -30,6 +31,8 @@ export interface Service {
    * pending jobs for up to `budgetMs` (default 50 s, inside Deno Deploy's cron time limit).
    */
   tick(budgetMs?: number): Promise<void>;
+  /** Starts the scheduled runs due at `now`; run by a Deno.cron tick every minute. */
+  runSchedules(now?: Date): Promise<ScheduleTick>;
   /** Stops the server, closes open SSE streams, the queue, KV and the database. */
   close(): Promise<void>;
 }
@@ -161,6 +164,7 @@ export async function startService(
     kv,
     simulator,
     tick,
+    runSchedules: (now) => runDueSchedules(db, queue, now, { batchSize: config.syncBatchSize }),
     async close() {
       clearTimeout(reclaimLater);
       clearInterval(ticker);

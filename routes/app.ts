@@ -6,9 +6,13 @@ import { authRoutes, requireUser } from "./auth.ts";
 import { configRoutes } from "./configs.ts";
 import type { AppEnv, Services } from "./context.ts";
 import { healthRoutes } from "./health.ts";
+import { metricsRoutes } from "./metrics.ts";
+import { openApiRoutes } from "./openapi.ts";
 import { organizationRoutes } from "./organizations.ts";
+import { pageRoutes } from "./pages.tsx";
 import { syncRoutes } from "./sync.ts";
 import { syncControlRoutes } from "./sync_control.ts";
+import { syncHistoryRoutes } from "./sync_history.ts";
 
 /** Builds the whole HTTP app: REST API, health check and, in demo mode, the PEMS simulator. */
 export function createApp(services: Services) {
@@ -45,15 +49,19 @@ export function createApp(services: Services) {
   );
 
   app.route("/", healthRoutes(services));
+  app.route("/", metricsRoutes(services));
   if (services.simulator) {
     const simulator = services.simulator;
     app.all("/pems-sim/*", (c) => simulator.handle(c.req.raw));
   }
   app.route("/api/auth", authRoutes(services));
+  app.route("/api", openApiRoutes());
   app.use("/api/*", requireUser(services));
   app.route("/api/configs", configRoutes(services));
   app.route("/api/organizations", organizationRoutes(services));
   app.route("/api/pems/sync", syncRoutes(services));
   app.route("/api/pems/sync", syncControlRoutes(services));
+  app.route("/api/pems/sync", syncHistoryRoutes(services));
+  app.route("/", pageRoutes(services));
   return app;
 }

@@ -2,13 +2,15 @@ import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { sign, verify } from "hono/jwt";
 import { z } from "zod";
-import { findUserByEmail, findUserById, publicUser, type Role } from "../db/users.ts";
+import { findUserByEmail, findUserById, publicUser, type Role, type User } from "../db/users.ts";
 import { HttpError } from "../lib/http_error.ts";
 import { verifyNothing, verifyPassword } from "../lib/passwords.ts";
 import type { AppEnv, Services } from "./context.ts";
+import { isSameOriginRequest, isUnsafeMethod, readSessionToken } from "./session_cookie.ts";
 import { validate } from "./validation.ts";
 
-const tokenLifetimeSeconds = 8 * 60 * 60;
+/** Lifetime of a login token and of the session cookie that carries it. */
+export const tokenLifetimeSeconds = 8 * 60 * 60;
 
 const loginSchema = z.strictObject({
   email: z.string().trim().min(1).max(320),
@@ -36,15 +38,28 @@ export async function issueToken(
   );
 }
 
+/**
+ * Returns the enabled user with this email and password, or undefined. An unknown email costs a
+ * password hash too, so response times do not reveal which emails exist.
+ */
+export async function findUserByCredentials(
+  services: Services,
+  email: string,
+  password: string,
+): Promise<User | undefined> {
+  const user = await findUserByEmail(services.db, email);
+  const valid = user && !user.disabled
+    ? await verifyPassword(password, user.passwordHash)
+    : await verifyNothing(password);
+  return user && valid ? publicUser(user) : undefined;
+}
+
 /** POST /api/auth/login: returns `{token, user}`. */
 export function authRoutes(services: Services) {
   return new Hono<AppEnv>().post("/login", validate("json", loginSchema), async (c) => {
     const { email, password } = c.req.valid("json");
-    const user = await findUserByEmail(services.db, email);
-    const valid = user && !user.disabled
-      ? await verifyPassword(password, user.passwordHash)
-      : await verifyNothing(password);
-    if (!user || !valid) {
+    const user = await findUserByCredentials(services, email, password);
+    if (!user) {
       throw new HttpError(401, "invalid_credentials", "invalid email or password");
     }
     const token = await issueToken(services.jwtSecret, user);
@@ -57,31 +72,51 @@ function unauthorized(message: string): HttpError {
 }
 
 /**
- * Requires `Authorization: Bearer <token>` with a valid HS256 token of an enabled user whose
- * token version still matches; sets `user`.
+ * Requires a valid HS256 token of an enabled user whose token version still matches, and sets
+ * `user`. The token comes from `Authorization: Bearer <token>`, or else from the admin pages'
+ * session cookie. Unsafe requests authenticated by the cookie must come from this site's pages
+ * (CSRF check).
  */
 export function requireUser(services: Services) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("authorization");
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw unauthorized("missing bearer token: log in at POST /api/auth/login");
-    let payload: unknown;
-    try {
-      payload = await verify(match[1], services.jwtSecret, "HS256");
-    } catch (error) {
-      // The library's messages contain the token, so only its error name is kept.
-      const expired = (error as Error).name === "JwtTokenExpired";
-      throw unauthorized(expired ? "token expired: log in again" : "invalid token");
+    const token = match ? match[1] : readSessionToken(c);
+    if (!token) throw unauthorized("missing bearer token: log in at POST /api/auth/login");
+    if (!match && isUnsafeMethod(c.req.method) && !isSameOriginRequest(c)) {
+      throw new HttpError(
+        403,
+        "forbidden",
+        "cross-origin request with the session cookie rejected: send a bearer token instead",
+      );
     }
-    const claims = claimsSchema.safeParse(payload);
-    if (!claims.success) throw unauthorized("invalid token claims");
-    const user = await findUserById(services.db, Number(claims.data.sub));
-    if (!user || user.disabled || user.tokenVersion !== claims.data.ver) {
-      throw unauthorized("token no longer valid: log in again");
-    }
-    c.set("user", user);
+    c.set("user", await verifyUserToken(services, token));
     await next();
   });
+}
+
+/**
+ * Verifies an HS256 token and loads its user.
+ *
+ * @throws {HttpError} 401 when the token is invalid or expired, or its user is missing, disabled
+ * or has a newer token version.
+ */
+export async function verifyUserToken(services: Services, token: string): Promise<User> {
+  let payload: unknown;
+  try {
+    payload = await verify(token, services.jwtSecret, "HS256");
+  } catch (error) {
+    // The library's messages contain the token, so only its error name is kept.
+    const expired = (error as Error).name === "JwtTokenExpired";
+    throw unauthorized(expired ? "token expired: log in again" : "invalid token");
+  }
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) throw unauthorized("invalid token claims");
+  const user = await findUserById(services.db, Number(claims.data.sub));
+  if (!user || user.disabled || user.tokenVersion !== claims.data.ver) {
+    throw unauthorized("token no longer valid: log in again");
+  }
+  return user;
 }
 
 /** Requires one of the given roles; others get 403. */

@@ -9,6 +9,7 @@ import {
 } from "../db/api_configurations.ts";
 import { HttpError } from "../lib/http_error.ts";
 import { feedsSchema } from "../sync/feeds.ts";
+import { scheduleProblem } from "../sync/schedule.ts";
 import { testConnection } from "../sync/test_connection.ts";
 import { requireRole } from "./auth.ts";
 import type { AppEnv, Services } from "./context.ts";
@@ -43,17 +44,31 @@ const configFields = {
   timeZone,
   allowSchemaDrift: z.boolean(),
   incrementalOverlapSeconds: z.number().int().min(0).max(7 * 24 * 60 * 60),
+  schedule: z.string().max(100).describe(
+    "manual, hourly, daily@HH:MM, weekly@mon HH:MM or a 5-field cron expression, in UTC",
+  ).superRefine((text, ctx) => {
+    const problem = scheduleProblem(text);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
+  scheduleOrganizations: z.array(
+    z.string().regex(/^[A-Za-z0-9_*-]{1,30}$/, {
+      error: "expected an EAM organization code such as RIO",
+    }).transform((code) => code.toUpperCase()),
+  ).min(1, { error: "list at least one organization, or set null for all" }).nullable(),
 };
 
-const createSchema = z.strictObject(configFields).partial().required({
+/** Body of POST /api/configs; exported for the OpenAPI document. */
+export const createSchema = z.strictObject(configFields).partial().required({
   name: true,
   usage: true,
   url: true,
   authType: true,
 });
-const updateSchema = z.strictObject(configFields).partial();
+/** Body of PATCH /api/configs/:id; exported for the OpenAPI document. */
+export const updateSchema = z.strictObject(configFields).partial();
 const idSchema = z.object({ id: z.coerce.number().int().positive() });
-const testSchema = z.strictObject({ organization: z.string().min(1).max(30).optional() });
+/** Body of POST /api/configs/:id/test; exported for the OpenAPI document. */
+export const testSchema = z.strictObject({ organization: z.string().min(1).max(30).optional() });
 
 type ConfigBody = z.infer<typeof updateSchema>;
 

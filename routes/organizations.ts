@@ -5,7 +5,8 @@ import { requireRole } from "./auth.ts";
 import type { AppEnv, Services } from "./context.ts";
 import { validate } from "./validation.ts";
 
-const organizationSchema = z.strictObject({
+/** Body of POST /api/organizations; exported for the OpenAPI document. */
+export const organizationSchema = z.strictObject({
   code: z.string().trim().regex(/^[A-Za-z0-9_*-]{1,30}$/, {
     error: "expected an EAM organization code such as RIO",
   }).transform((code) => code.toUpperCase()),

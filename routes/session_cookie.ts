@@ -6,7 +6,7 @@ export const sessionCookieName = "pems_session";
 
 const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-/** Returns true when the request came over https, directly or through a proxy that says so. */
+/** Returns true when the request came over https, directly or behind `X-Forwarded-Proto: https`. */
 export function isHttpsRequest(c: Context): boolean {
   const forwarded = c.req.header("x-forwarded-proto")?.split(",")[0].trim().toLowerCase();
   return forwarded === "https" || new URL(c.req.url).protocol === "https:";

@@ -5,15 +5,15 @@ import { loadSyncRun, terminalStatuses } from "../db/sync_runs.ts";
 import { HttpError } from "../lib/http_error.ts";
 import { log } from "../lib/log.ts";
 import { type SyncProgress, toSyncProgress, watchProgress } from "../sync/progress.ts";
-import { startSync } from "../sync/start_sync.ts";
-import { SyncStartError } from "../sync/sync_errors.ts";
 import { requireRole } from "./auth.ts";
 import type { AppEnv, Services } from "./context.ts";
+import { startSyncForRequest } from "./sync_start.ts";
 import { validate } from "./validation.ts";
 
 const heartbeatMs = 15_000;
 
-const startSchema = z.strictObject({
+/** Body of POST /api/pems/sync; exported for the OpenAPI document. */
+export const startSchema = z.strictObject({
   apiConfigId: z.number().int().positive(),
   organization: z.string().trim().regex(/^[A-Za-z0-9_*-]{1,30}$/, {
     error: "expected an EAM organization code such as RIO",
@@ -26,7 +26,7 @@ const syncIdSchema = z.object({ syncId: z.uuid({ error: "expected a sync id (UUI
 
 /** /api/pems/sync: start runs, read their progress, and stream it as Server-Sent Events. */
 export function syncRoutes(services: Services) {
-  const { db, queue } = services;
+  const { db } = services;
 
   async function loadRunOr404(syncId: string) {
     const run = await loadSyncRun(db, syncId);
@@ -37,32 +37,11 @@ export function syncRoutes(services: Services) {
   return new Hono<AppEnv>()
     .post("/", requireRole("admin", "operator"), validate("json", startSchema), async (c) => {
       const body = c.req.valid("json");
-      let started;
-      try {
-        started = await startSync(db, queue, {
-          ...body,
-          organization: body.organization.toUpperCase(),
-          startedBy: c.get("user").id,
-          batchSize: services.syncBatchSize,
-        });
-      } catch (error) {
-        if (!(error instanceof SyncStartError)) throw error;
-        const status = error.kind === "not_found" ? 404 : 400;
-        throw new HttpError(
-          status,
-          error.kind === "not_found" ? "not_found" : "invalid_request",
-          error.message,
-        );
-      }
-      if ("activeRunId" in started) {
-        throw new HttpError(
-          409,
-          "sync_in_progress",
-          "a sync of this configuration and organization is already running: follow it instead",
-          { syncId: started.activeRunId },
-        );
-      }
-      const { run } = started;
+      const run = await startSyncForRequest(services, {
+        ...body,
+        organization: body.organization.toUpperCase(),
+        startedBy: c.get("user").id,
+      });
       return c.json({ syncId: run.id, status: run.status }, 202, {
         Location: `/api/pems/sync/${run.id}`,
       });

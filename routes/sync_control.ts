@@ -9,7 +9,8 @@ import type { AppEnv, Services } from "./context.ts";
 import { validate } from "./validation.ts";
 
 const syncIdSchema = z.object({ syncId: z.uuid({ error: "expected a sync id (UUID)" }) });
-const pageSchema = z.strictObject({
+/** Query of GET /api/pems/sync/:syncId/quarantine; exported for the OpenAPI document. */
+export const pageSchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   after: z.coerce.number().int().min(0).optional(),
 });

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { timeEamRequest } from "../lib/metrics.ts";
 import { networkError, protocolError, timeoutError } from "./eam_error.ts";
 import { buildGridRequest, type GridQuery } from "./grid_request.ts";
 import {
@@ -88,7 +89,12 @@ export function createEamClient(
   const transport = createTransport(connection, options.fetch ?? fetch);
   const post = (body: Record<string, unknown>): Promise<unknown> => {
     const json = JSON.stringify(body);
-    return retryEamRequest(() => sendOnce(transport, json), options.retry, options.onRetry);
+    const requestType = String(body.REQUEST_TYPE);
+    return retryEamRequest(
+      () => timeEamRequest(requestType, () => sendOnce(transport, json)),
+      options.retry,
+      options.onRetry,
+    );
   };
 
   return {

@@ -14,7 +14,8 @@ import {
 } from "../db/sync_runs.ts";
 import type { CredentialsCipher } from "../lib/credentials_cipher.ts";
 import { log } from "../lib/log.ts";
-import { createEamClient, type EamClient, type GridField } from "./eam_client.ts";
+import { eamRetriesTotal } from "../lib/metrics.ts";
+import { createEamClient, type EamClient, type GridField, type GridRow } from "./eam_client.ts";
 import { eamConnection, gridQuery } from "./eam_connection.ts";
 import { EamError } from "./eam_error.ts";
 import { entities, type EntityDefinition, isEntityName } from "./entities.ts";
@@ -25,6 +26,7 @@ import { writePage } from "./page_writer.ts";
 import { publishProgress } from "./progress.ts";
 import { acquireRunLease } from "./run_lease.ts";
 import { describeSchemaDrift, detectSchemaDrift } from "./schema_drift.ts";
+import type { RetryOptions } from "./retry.ts";
 import { SyncFailure } from "./sync_errors.ts";
 import { formatEamDateTime } from "./time_zone.ts";
 
@@ -38,6 +40,10 @@ export interface SyncEngineOptions {
   fetch?: typeof fetch;
   /** How long a worker's claim on a run lasts without renewal. Default 15 s. */
   leaseMs?: number;
+  /** Timeout of each EAM request. Default 60 s. */
+  requestTimeoutMs?: number;
+  /** Retry limits of EAM requests; the client's defaults when unset. */
+  retry?: RetryOptions;
 }
 
 /** Processes sync jobs: one EAM page per job, committed in batches with the run's checkpoint. */
@@ -61,6 +67,20 @@ function runQuery(config: ApiConfiguration, definition: EntityDefinition, run: S
       value: since,
     }],
   };
+}
+
+/**
+ * Rejects a page holding rows of another organization. Besides a wrong filter, this catches
+ * cells decoded under the wrong alias names after EAM renumbered the grid's columns mid-run.
+ */
+function checkOrganization(rows: GridRow[], definition: EntityDefinition, organization: string) {
+  const stray = rows.find((row) => row.cells[definition.organizationAlias] !== organization);
+  if (!stray) return;
+  throw new SyncFailure(
+    `EAM returned row ${stray.id} with ${definition.organizationAlias} ` +
+      `"${stray.cells[definition.organizationAlias] ?? ""}" in a sync of ${organization}: the ` +
+      "grid's columns or filters may have changed; start the sync again",
+  );
 }
 
 /** Creates the sync engine. */
@@ -110,9 +130,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (!isEntityName(run.entity)) throw new SyncFailure(`unknown entity "${run.entity}"`);
     const definition = entities[run.entity];
     const credentials = await loadApiCredentials(db, cipher, config.id);
-    const client = createEamClient(eamConnection(config, credentials, run.organization), {
+    const connection = eamConnection(config, credentials, run.organization);
+    connection.timeoutMs = options.requestTimeoutMs;
+    const client = createEamClient(connection, {
       fetch: options.fetch,
-      onRetry: (info) =>
+      retry: options.retry,
+      onRetry: (info) => {
+        eamRetriesTotal.inc({ kind: info.error.kind });
         log("warn", "EAM request retried", {
           runId: run.id,
           organization: run.organization,
@@ -120,7 +144,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           attempt: info.attempt,
           delayMs: info.delayMs,
           error: info.error,
-        }),
+        });
+      },
     });
     const query = runQuery(config, definition, run);
 
@@ -130,6 +155,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
     const started = performance.now();
     const page = await readPage(client, query, current, definition, fields);
+    checkOrganization(page.rows, definition, run.organization);
     if (page.rows.length === 0 && page.moreRecords) {
       throw new SyncFailure(
         `EAM announced more records but returned none after cursor position ${current.cursorPosition}`,

@@ -7,6 +7,7 @@ import {
   loadSyncRun,
   type SyncRun,
 } from "../db/sync_runs.ts";
+import { countSyncRows } from "../lib/metrics.ts";
 import type { GridRow } from "./eam_client.ts";
 import type { EntityDefinition } from "./entities.ts";
 import type { PageRead } from "./page_reader.ts";
@@ -50,6 +51,7 @@ export async function writePage(
   if (batches.length === 0) batches.push([]);
 
   let expected = { cursor: run.cursorPosition, lastKey: run.lastKey };
+  let committed = run;
   for (const [index, rows] of batches.entries()) {
     const lastRow = rows.at(-1);
     const next = lastRow
@@ -96,6 +98,8 @@ export async function writePage(
     });
 
     if (result === "superseded") return "superseded";
+    countSyncRows(committed, result);
+    committed = result;
     await onCommit(result);
     if (result.status === "cancelled") return "cancelled";
     expected = next;

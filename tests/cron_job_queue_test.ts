@@ -72,9 +72,15 @@ Deno.test("cron job driver: two processes on one KV file, every page written onc
     const syncId = started.body.syncId;
 
     // Process A starts the run; after a few pages it dies and B's tick takes over.
+    const firstPagesBy = Date.now() + 60_000;
     while (true) {
       const { body } = await call(b.origin, b.token, "GET", `/api/pems/sync/${syncId}`);
+      assert.notEqual(body.status, "failed", body.error);
       if (body.processedRecords >= 5_000) break;
+      assert.ok(
+        Date.now() < firstPagesBy,
+        `run stuck at ${body.processedRecords} rows (${body.status})`,
+      );
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await a.kill();

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { updateApiConfiguration } from "../db/api_configurations.ts";
+import type { Queryable } from "../db/database.ts";
 import { requestCancel } from "../db/sync_runs.ts";
 import { parseDate } from "../sync/cell_values.ts";
 import { setUpEngine } from "./support/engine.ts";
 
-async function countRows(db: { query: Function }, where = "true"): Promise<number> {
-  const [row] = await db.query(`select count(*) as count from pfa_records where ${where}`);
+async function countRows(db: Queryable, where = "true"): Promise<number> {
+  const [row] = await db.query<{ count: string }>(`select count(*) as count from pfa_records where ${where}`);
   return Number(row.count);
 }
 

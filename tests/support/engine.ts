@@ -4,7 +4,7 @@ import { loadSyncRun, type SyncMode, type SyncRun } from "../../db/sync_runs.ts"
 import { createCredentialsCipher } from "../../lib/credentials_cipher.ts";
 import { toBase64 } from "../../lib/passwords.ts";
 import { createSimulator, type SimulatorOptions } from "../../simulator/handler.ts";
-import { createSyncEngine } from "../../sync/engine.ts";
+import { createSyncEngine, type SyncEngineOptions } from "../../sync/engine.ts";
 import type { JobQueue, SyncJob } from "../../sync/job_queue.ts";
 import { startSync } from "../../sync/start_sync.ts";
 import { openMigratedDatabase } from "./database.ts";
@@ -26,7 +26,11 @@ export function heldQueue(): JobQueue & { jobs: SyncJob[] } {
  * Sets up the engine on a fresh Postgres database against a simulator served over HTTP, with a
  * held queue: the test delivers each job itself. The configuration "PFA" pulls pfa, page size 700.
  */
-export async function setUpEngine(rows: number, simulatorOptions: SimulatorOptions = {}) {
+export async function setUpEngine(
+  rows: number,
+  simulatorOptions: SimulatorOptions = {},
+  engineOptions: Partial<SyncEngineOptions> = {},
+) {
   const db = await openMigratedDatabase();
   const kv = await Deno.openKv(":memory:");
   const simulator = createSimulator({ pfaRows: { RIO: rows }, ...simulatorOptions });
@@ -50,7 +54,7 @@ export async function setUpEngine(rows: number, simulatorOptions: SimulatorOptio
     pageSize: 700,
   });
   const queue = heldQueue();
-  const engine = createSyncEngine({ db, kv, queue, cipher });
+  const engine = createSyncEngine({ db, kv, queue, cipher, ...engineOptions });
   return {
     db,
     queue,

@@ -10,7 +10,7 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
@@ -25,7 +25,7 @@ export async function startServiceProcess(
   env: Record<string, string>,
   options: { port?: number; logFile?: string } = {},
 ): Promise<ServiceProcess & { port: number }> {
-  const port = options.port ?? await freePort();
+  const port = options.port ?? freePort();
   const log = options.logFile
     ? await Deno.open(options.logFile, { create: true, append: true, write: true })
     : undefined;
