@@ -14,6 +14,8 @@ export interface ApiConfiguration {
   authType: AuthType;
   hasCredentials: boolean;
   customHeaders: Record<string, string>;
+  /** Owning organization; null when the configuration is shared by all organizations. */
+  organization: string | null;
   operationType: OperationType;
   feeds: unknown;
   pageSize: number;
@@ -58,6 +60,7 @@ export interface ApiConfigurationInput {
   username?: string | null;
   secret?: string | null;
   customHeaders?: Record<string, string>;
+  organization?: string | null;
   operationType?: OperationType;
   feeds?: unknown;
   pageSize?: number;
@@ -79,6 +82,7 @@ function toApiConfiguration(row: any): ApiConfiguration {
     authType: row.auth_type,
     hasCredentials: row.secret_encrypted !== null,
     customHeaders: row.custom_headers ?? {},
+    organization: row.organization ?? null,
     operationType: row.operation_type,
     feeds: row.feeds,
     pageSize: Number(row.page_size),
@@ -141,6 +145,7 @@ const columnOf: Record<string, string> = {
   url: "url",
   authType: "auth_type",
   customHeaders: "custom_headers",
+  organization: "organization",
   operationType: "operation_type",
   feeds: "feeds",
   pageSize: "page_size",
@@ -228,4 +233,10 @@ export async function recordConnectionTest(
      where id = $1`,
     [id, error === null ? "connected" : "error", error],
   );
+}
+
+/** Deletes a configuration with its runs; returns false when it did not exist. */
+export async function deleteApiConfiguration(db: Queryable, id: number): Promise<boolean> {
+  const rows = await db.query("delete from api_configurations where id = $1 returning id", [id]);
+  return rows.length > 0;
 }

@@ -84,3 +84,8 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     close: () => db.close(),
   };
 }
+
+/** Returns true for a unique constraint violation (SQLSTATE 23505) from either store. */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === "23505";
+}

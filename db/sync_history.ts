@@ -14,6 +14,8 @@ export interface HistoryPosition {
 /** Filters and page of {@linkcode listSyncHistory}. */
 export interface SyncHistoryQuery {
   organization?: string;
+  /** Only runs of these organizations; undefined for all. */
+  organizationScope?: string[];
   apiConfigId?: number;
   status?: SyncStatus;
   limit: number;
@@ -51,6 +53,9 @@ export async function listSyncHistory(
   };
   if (query.organization !== undefined) {
     where((p) => `r.organization = ${p}`, query.organization);
+  }
+  if (query.organizationScope !== undefined) {
+    where((p) => `r.organization = any(${p}::text[])`, query.organizationScope);
   }
   if (query.apiConfigId !== undefined) {
     where((p) => `r.api_configuration_id = ${p}`, query.apiConfigId);

@@ -1,9 +1,12 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { getConnInfo } from "hono/deno";
 import { createMiddleware } from "hono/factory";
 import { sign, verify } from "hono/jwt";
 import { z } from "zod";
 import { findUserByEmail, findUserById, publicUser, type Role, type User } from "../db/users.ts";
 import { HttpError } from "../lib/http_error.ts";
+import { log } from "../lib/log.ts";
+import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from "../lib/login_throttle.ts";
 import { verifyNothing, verifyPassword } from "../lib/passwords.ts";
 import type { AppEnv, Services } from "./context.ts";
 import { isSameOriginRequest, isUnsafeMethod, readSessionToken } from "./session_cookie.ts";
@@ -46,19 +49,46 @@ export async function findUserByCredentials(
   services: Services,
   email: string,
   password: string,
+  clientAddress?: string,
 ): Promise<User | undefined> {
+  const retryAfter = await loginRetryAfter(services.kv, email, clientAddress);
+  if (retryAfter !== undefined) {
+    throw new HttpError(
+      429,
+      "too_many_attempts",
+      `too many failed logins: try again in ${Math.ceil(retryAfter / 60)} minutes`,
+      { retryAfterSeconds: retryAfter },
+      { "Retry-After": String(retryAfter) },
+    );
+  }
   const user = await findUserByEmail(services.db, email);
   const valid = user && !user.disabled
     ? await verifyPassword(password, user.passwordHash)
     : await verifyNothing(password);
-  return user && valid ? publicUser(user) : undefined;
+  if (!user || !valid) {
+    await recordLoginFailure(services.kv, email, clientAddress);
+    log("warn", "login failed", { clientAddress });
+    return undefined;
+  }
+  await clearLoginFailures(services.kv, email);
+  return publicUser(user);
+}
+
+/** Returns the client's IP address as the server saw it, when the runtime gives one. */
+export function clientAddressOf(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    // No connection info, as for requests made with app.request in tests.
+    return undefined;
+  }
 }
 
 /** POST /api/auth/login: returns `{token, user}`. */
 export function authRoutes(services: Services) {
   return new Hono<AppEnv>().post("/login", validate("json", loginSchema), async (c) => {
     const { email, password } = c.req.valid("json");
-    const user = await findUserByCredentials(services, email, password);
+    const user = await findUserByCredentials(services, email, password, clientAddressOf(c));
     if (!user) {
       throw new HttpError(401, "invalid_credentials", "invalid email or password");
     }

@@ -16,6 +16,9 @@ import { startSchema } from "./sync.ts";
 import { pageSchema } from "./sync_control.ts";
 import { loginRequest, responseSchemas } from "./openapi_schemas.ts";
 import { historyQuerySchema } from "./sync_history.ts";
+import { auditQuerySchema } from "./audit.ts";
+import { dataQuerySchema } from "./data.ts";
+import { createUserSchema, updateUserSchema } from "./users.ts";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -26,6 +29,8 @@ const requestSchemas = {
   ConnectionTestRequest: testSchema,
   OrganizationCreate: organizationSchema,
   SyncStartRequest: startSchema,
+  UserCreate: createUserSchema,
+  UserUpdate: updateUserSchema,
 };
 
 /** Converts a zod schema; `$schema` is left out because OpenAPI 3.1 implies JSON Schema 2020-12. */
@@ -112,8 +117,13 @@ function paths(): JsonSchema {
         requestBody: { required: true, ...json("ApiConfigurationUpdate") },
         responses: {
           200: { description: "changed", ...json("ApiConfiguration") },
-          ...errors(400, 401, 403, 404),
+          ...errors(400, 401, 403, 404, 409),
         },
+      },
+      delete: {
+        summary:
+          "Delete an API configuration and its run history (admin); 409 while a run is active",
+        responses: { 204: { description: "deleted" }, ...errors(401, 403, 404, 409) },
       },
     },
     "/api/configs/{id}/test": {
@@ -212,6 +222,61 @@ function paths(): JsonSchema {
         },
       },
     },
+    "/api/users": {
+      get: {
+        summary: "List users with their roles and organizations (admin)",
+        responses: { 200: { description: "users", ...json("UserList") }, ...errors(401, 403) },
+      },
+      post: {
+        summary: "Create a user (admin)",
+        requestBody: { required: true, ...json("UserCreate") },
+        responses: {
+          201: { description: "created", ...json("User") },
+          ...errors(400, 401, 403, 409),
+        },
+      },
+    },
+    "/api/users/{id}": {
+      parameters: [idParameter],
+      patch: {
+        summary: "Change a user (admin); a new password, role or disabled state ends old tokens",
+        requestBody: { required: true, ...json("UserUpdate") },
+        responses: {
+          200: { description: "changed", ...json("User") },
+          ...errors(400, 401, 403, 404, 409),
+        },
+      },
+      delete: {
+        summary: "Delete a user (admin); the last enabled admin cannot be deleted",
+        responses: { 204: { description: "deleted" }, ...errors(401, 403, 404, 409) },
+      },
+    },
+    "/api/audit": {
+      get: {
+        summary: "Audit log: who started, cancelled or changed what, newest first (admin)",
+        parameters: queryParameters(auditQuerySchema),
+        responses: {
+          200: { description: "one page of entries", ...json("AuditPage") },
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    "/api/data/{entity}": {
+      parameters: [{
+        name: "entity",
+        in: "path",
+        required: true,
+        schema: { type: "string", enum: ["pfa", "asset_master", "classifications"] },
+      }],
+      get: {
+        summary: "Synced rows of one organization by key; 404 for an organization not yours",
+        parameters: queryParameters(dataQuerySchema),
+        responses: {
+          200: { description: "one page of rows", ...json("RecordPage") },
+          ...errors(400, 401, 404),
+        },
+      },
+    },
     "/api/openapi.json": {
       get: {
         summary: "This document",
@@ -261,7 +326,7 @@ const errorDescriptions: Record<number, string> = {
   401: "missing, invalid or expired token",
   403: "the user's role may not do this",
   404: "not found",
-  409: "a run of this configuration and organization is active",
+  409: "conflict: an active run, a duplicate name or email, or the last admin",
 };
 
 let cached: JsonSchema | undefined;

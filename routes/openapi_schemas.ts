@@ -23,6 +23,7 @@ const user = z.strictObject({
   role: z.enum(["admin", "operator", "viewer"]),
   disabled: z.boolean(),
   tokenVersion: z.number().int(),
+  organizations: z.array(z.string()),
 });
 
 const apiConfiguration = z.strictObject({
@@ -33,6 +34,7 @@ const apiConfiguration = z.strictObject({
   authType: z.enum(["none", "basic", "apiKey"]),
   hasCredentials: z.boolean(),
   customHeaders: z.record(z.string(), z.string()),
+  organization: z.string().nullable().describe("owning organization; null when shared"),
   operationType: z.enum(["read", "write", "read-write"]),
   feeds: z.unknown().describe("the feeds as stored; null when none are set"),
   pageSize: z.number().int(),
@@ -114,6 +116,26 @@ export const responseSchemas = {
       createdAt: dateTime,
     })),
     next: z.number().int().nullable(),
+  }),
+  User: user,
+  UserList: z.strictObject({ users: z.array(user) }),
+  AuditPage: z.strictObject({
+    entries: z.array(z.strictObject({
+      id: z.number().int(),
+      at: dateTime,
+      userId: z.number().int().nullable(),
+      userEmail: z.string().nullable(),
+      action: z.string(),
+      targetType: z.string(),
+      targetId: z.string().nullable(),
+      organization: z.string().nullable(),
+      details: z.record(z.string(), z.unknown()),
+    })),
+    next: z.number().int().nullable().describe("pass as `before` for the next older page"),
+  }),
+  RecordPage: z.strictObject({
+    rows: z.array(z.record(z.string(), z.unknown())),
+    next: z.string().nullable().describe("pass as `after` for the next page"),
   }),
   Health: z.object({ status: z.enum(["ok", "unavailable"]) }).catchall(z.string()),
   Readiness: z.strictObject({

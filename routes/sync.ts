@@ -2,10 +2,11 @@ import { Hono } from "hono";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { loadSyncRun, terminalStatuses } from "../db/sync_runs.ts";
-import { HttpError } from "../lib/http_error.ts";
 import { log } from "../lib/log.ts";
 import { type SyncProgress, toSyncProgress, watchProgress } from "../sync/progress.ts";
+import { visibleRun } from "./access.ts";
 import { requireRole } from "./auth.ts";
+import type { User } from "../db/users.ts";
 import type { AppEnv, Services } from "./context.ts";
 import { startSyncForRequest } from "./sync_start.ts";
 import { validate } from "./validation.ts";
@@ -28,10 +29,8 @@ const syncIdSchema = z.object({ syncId: z.uuid({ error: "expected a sync id (UUI
 export function syncRoutes(services: Services) {
   const { db } = services;
 
-  async function loadRunOr404(syncId: string) {
-    const run = await loadSyncRun(db, syncId);
-    if (!run) throw new HttpError(404, "not_found", `sync run ${syncId} not found`);
-    return run;
+  async function loadRunOr404(user: User, syncId: string) {
+    return visibleRun(user, await loadSyncRun(db, syncId), syncId);
   }
 
   return new Hono<AppEnv>()
@@ -47,10 +46,10 @@ export function syncRoutes(services: Services) {
       });
     })
     .get("/:syncId", validate("param", syncIdSchema), async (c) => {
-      return c.json(toSyncProgress(await loadRunOr404(c.req.valid("param").syncId)));
+      return c.json(toSyncProgress(await loadRunOr404(c.get("user"), c.req.valid("param").syncId)));
     })
     .get("/:syncId/events", validate("param", syncIdSchema), async (c) => {
-      const run = await loadRunOr404(c.req.valid("param").syncId);
+      const run = await loadRunOr404(c.get("user"), c.req.valid("param").syncId);
       return streamSSE(c, async (stream) => {
         await streamProgress(stream, services, toSyncProgress(run));
       }, async (error, stream) => {

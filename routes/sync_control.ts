@@ -4,6 +4,8 @@ import { listQuarantinedRows } from "../db/quarantine.ts";
 import { loadSyncRun, requestCancel } from "../db/sync_runs.ts";
 import { HttpError } from "../lib/http_error.ts";
 import { publishProgress, toSyncProgress } from "../sync/progress.ts";
+import { recordAudit } from "../db/audit_log.ts";
+import { visibleRun } from "./access.ts";
 import { requireRole } from "./auth.ts";
 import type { AppEnv, Services } from "./context.ts";
 import { validate } from "./validation.ts";
@@ -28,8 +30,17 @@ export function syncControlRoutes(services: Services) {
       validate("param", syncIdSchema),
       async (c) => {
         const { syncId } = c.req.valid("param");
+        const user = c.get("user");
+        visibleRun(user, await loadSyncRun(db, syncId), syncId);
         const run = await requestCancel(db, syncId);
         if (!run) throw notFound(syncId);
+        await recordAudit(db, {
+          user,
+          action: "sync.cancel",
+          targetType: "sync_run",
+          targetId: run.id,
+          organization: run.organization,
+        });
         if (run.status === "cancelled") {
           // A queued run ends at once; tell the SSE streams.
           await publishProgress(services.kv, run);
@@ -43,7 +54,7 @@ export function syncControlRoutes(services: Services) {
       validate("query", pageSchema),
       async (c) => {
         const { syncId } = c.req.valid("param");
-        if (!(await loadSyncRun(db, syncId))) throw notFound(syncId);
+        visibleRun(c.get("user"), await loadSyncRun(db, syncId), syncId);
         const { limit, after } = c.req.valid("query");
         const rows = await listQuarantinedRows(db, syncId, { limit, after });
         const next = rows.length === limit ? rows[rows.length - 1].rowPosition : null;

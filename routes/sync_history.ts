@@ -3,6 +3,7 @@ import { z } from "zod";
 import { type HistoryPosition, listSyncHistory } from "../db/sync_history.ts";
 import { isUuid } from "../db/sync_runs.ts";
 import { type SyncProgress, toSyncProgress } from "../sync/progress.ts";
+import { organizationScope } from "./access.ts";
 import type { AppEnv, Services } from "./context.ts";
 import { validate } from "./validation.ts";
 
@@ -49,6 +50,7 @@ export function syncHistoryRoutes(services: Services) {
     const query = c.req.valid("query");
     const page = await listSyncHistory(services.db, {
       organization: query.org?.toUpperCase(),
+      organizationScope: organizationScope(c.get("user")),
       apiConfigId: query.config,
       status: query.status,
       limit: query.limit,

@@ -1,7 +1,11 @@
+import { loadApiConfiguration } from "../db/api_configurations.ts";
+import { recordAudit } from "../db/audit_log.ts";
 import type { SyncRun } from "../db/sync_runs.ts";
+import { findUserById, type User } from "../db/users.ts";
 import { HttpError } from "../lib/http_error.ts";
 import { startSync, type SyncRequest } from "../sync/start_sync.ts";
 import { SyncStartError } from "../sync/sync_errors.ts";
+import { canReachOrganization, visibleConfiguration } from "./access.ts";
 import type { Services } from "./context.ts";
 
 /**
@@ -15,6 +19,10 @@ export async function startSyncForRequest(
   services: Services,
   request: Omit<SyncRequest, "batchSize">,
 ): Promise<SyncRun> {
+  const user = request.startedBy === null
+    ? undefined
+    : await findUserById(services.db, request.startedBy);
+  if (user) await checkAccess(services, user, request);
   let started;
   try {
     started = await startSync(services.db, services.queue, {
@@ -38,5 +46,32 @@ export async function startSyncForRequest(
       { syncId: started.activeRunId },
     );
   }
+  if (user) {
+    await recordAudit(services.db, {
+      user,
+      action: "sync.start",
+      targetType: "sync_run",
+      targetId: started.run.id,
+      organization: started.run.organization,
+      details: {
+        apiConfigId: request.apiConfigId,
+        mode: started.run.mode,
+        entity: started.run.entity,
+      },
+    });
+  }
   return started.run;
+}
+
+/** Answers 404 for an organization or configuration the user may not reach, as for unknown ones. */
+async function checkAccess(
+  services: Services,
+  user: User,
+  request: { apiConfigId: number; organization: string },
+) {
+  if (!canReachOrganization(user, request.organization)) {
+    throw new HttpError(404, "not_found", `organization ${request.organization} not found`);
+  }
+  const config = await loadApiConfiguration(services.db, request.apiConfigId);
+  visibleConfiguration(user, config, request.apiConfigId);
 }
