@@ -36,7 +36,11 @@ try {
 
 try {
   service = await startService(config);
+  let stopping = false;
+  // `deno task` forwards a signal that the process group also received, so it may come twice.
   const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     log("info", "pems-sync stopping");
     await service?.close();
     Deno.exit(0);

@@ -17,13 +17,17 @@ const base64Key = z.string().refine((value) => decodeBase64Length(value) === 32,
 });
 
 const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  PORT: z.coerce.number({ error: "expected a whole number" }).int({
+    error: "expected a whole number",
+  }).min(0).max(65535).default(8000),
   HOST: z.string().min(1).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, { error: "expected a postgres:// or postgresql:// URL" })
     .optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(4),
+  DATABASE_POOL_SIZE: z.coerce.number({ error: "expected a whole number" }).int({
+    error: "expected a whole number",
+  }).min(1).max(100).default(4),
   DATABASE_PREPARE: booleanSetting.default(true),
   DATA_DIR: z.string().min(1).default("./data"),
   KV_PATH: z.string().min(1).optional(),
@@ -40,11 +44,19 @@ const schema = z.object({
       return z.NEVER;
     }
   }).optional(),
-  PEMS_SIM_REVISION: z.coerce.number().int().min(0).default(0),
+  PEMS_SIM_REVISION: z.coerce.number({ error: "expected a whole number" }).int({
+    error: "expected a whole number",
+  }).min(0).default(0),
   JOB_DRIVER: z.enum(["kv", "cron"]).optional(),
-  JOB_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
-  SYNC_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
-  SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  JOB_TICK_SECONDS: z.coerce.number({ error: "expected a whole number" }).int({
+    error: "expected a whole number",
+  }).min(1).max(3600).optional(),
+  SYNC_LEASE_SECONDS: z.coerce.number({ error: "expected a whole number" }).int({
+    error: "expected a whole number",
+  }).min(1).max(3600).default(15),
+  SYNC_BATCH_SIZE: z.coerce.number({ error: "expected a whole number" }).int({
+    error: "expected a whole number",
+  }).min(1).max(10_000).default(1_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   DENO_DEPLOYMENT_ID: z.string().optional(),
   NODE_ENV: z.string().optional(),

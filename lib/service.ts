@@ -157,6 +157,7 @@ export async function startService(
     demo: simulator !== undefined,
   });
 
+  let closing: Promise<void> | undefined;
   return {
     origin,
     dataDir: config.dataDir,
@@ -165,16 +166,21 @@ export async function startService(
     simulator,
     tick,
     runSchedules: (now) => runDueSchedules(db, queue, now, { batchSize: config.syncBatchSize }),
-    async close() {
-      clearTimeout(reclaimLater);
-      clearInterval(ticker);
-      cronQueue?.close();
-      shutdown.abort();
-      await server.shutdown();
-      kv.close();
-      await listening.catch(() => {});
-      await db.close();
-      lock?.close();
+    close() {
+      closing ??= closeAll();
+      return closing;
     },
   };
+
+  async function closeAll() {
+    clearTimeout(reclaimLater);
+    clearInterval(ticker);
+    cronQueue?.close();
+    shutdown.abort();
+    await server.shutdown();
+    kv.close();
+    await listening.catch(() => {});
+    await db.close();
+    lock?.close();
+  }
 }

@@ -3,6 +3,13 @@ import type { ValidationTargets } from "hono";
 import type { z } from "zod";
 import { HttpError } from "../lib/http_error.ts";
 
+const targetNames: Partial<Record<keyof ValidationTargets, string>> = {
+  json: "request body",
+  query: "query parameters",
+  param: "path parameters",
+  form: "form",
+};
+
 /**
  * Validates a request part with zod; an invalid one gets 400 `invalid_request` with each issue's
  * path and message in `details`.
@@ -17,12 +24,8 @@ export function validate<T extends z.ZodType, Target extends keyof ValidationTar
       path: issue.path.join("."),
       message: issue.message,
     }));
-    const summary = details.map((detail) => `${detail.path || target}: ${detail.message}`);
-    throw new HttpError(
-      400,
-      "invalid_request",
-      `invalid ${target}: ${summary.join("; ")}`,
-      details,
-    );
+    const name = targetNames[target] ?? target;
+    const summary = details.map((detail) => `${detail.path || name}: ${detail.message}`);
+    throw new HttpError(400, "invalid_request", `invalid ${name}: ${summary.join("; ")}`, details);
   });
 }

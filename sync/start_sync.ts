@@ -38,13 +38,17 @@ export async function startSync(
     throw new SyncStartError("not_found", `API configuration ${request.apiConfigId} not found`);
   }
   if (!(await organizationExists(db, request.organization))) {
-    throw new SyncStartError("not_found", `organization ${request.organization} not found`);
+    throw new SyncStartError(
+      "not_found",
+      `organization ${request.organization} not found: an admin adds it with POST /api/organizations`,
+    );
   }
   const pulled = pullEntities(config.feeds);
   if (pulled.length === 0) {
     throw new SyncStartError(
       "invalid",
-      `configuration "${config.name}" has no pull feed: set feeds such as [{"entity":"pfa"}]`,
+      `configuration "${config.name}" has no pull feed: set its feeds to the entity it reads, ` +
+        `such as [{"entity":"pfa"}], [{"entity":"asset_master"}] or [{"entity":"classifications"}]`,
     );
   }
   const entity = request.entity ?? (pulled.length === 1 ? pulled[0] : undefined);
