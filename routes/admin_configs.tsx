@@ -3,20 +3,40 @@ import { z } from "zod";
 import { listActiveSyncRuns } from "../db/active_sync_runs.ts";
 import { type ApiConfiguration, loadApiConfiguration } from "../db/api_configurations.ts";
 import type { User } from "../db/users.ts";
-import { HttpError } from "../lib/http_error.ts";
 import { pullEntities } from "../sync/feeds.ts";
 import { type SyncProgress, toSyncProgress } from "../sync/progress.ts";
+import { nextScheduledTime, parseSchedule, ScheduleError } from "../sync/schedule.ts";
 import { testConnection } from "../sync/test_connection.ts";
 import { ConfigRow, type ConfigRowModel } from "../views/config_row.tsx";
+import { visibleConfiguration } from "./access.ts";
 import { requireRole } from "./auth.ts";
 import type { AppEnv, Services } from "./context.ts";
 import { validate } from "./validation.ts";
 
 const idSchema = z.object({ id: z.coerce.number().int().positive() });
 
-/** Returns true for the roles that may test connections and start syncs. */
+/** Returns true for the roles that may test connections, start syncs and cancel them. */
 export function canOperate(user: User): boolean {
   return user.role === "admin" || user.role === "operator";
+}
+
+/**
+ * Returns the next time the scheduler starts runs of a configuration, or null for `manual`.
+ * A start that is due but not yet taken by the minute tick shows as the next one after `now`.
+ */
+function nextScheduledStart(
+  config: ApiConfiguration,
+  now: Date,
+): { next: Date | null; problem?: string } {
+  try {
+    const schedule = parseSchedule(config.schedule);
+    const since = new Date(config.lastScheduledAt ?? config.createdAt);
+    const from = since.getTime() > now.getTime() ? since : now;
+    return { next: nextScheduledTime(schedule, from) ?? null };
+  } catch (error) {
+    if (!(error instanceof ScheduleError)) throw error;
+    return { next: null, problem: `${error.message}: no run starts until it is fixed` };
+  }
 }
 
 /** Builds the table row of a configuration from the active runs of all configurations. */
@@ -24,20 +44,27 @@ export function toConfigRowModel(
   config: ApiConfiguration,
   activeRuns: SyncProgress[],
   user: User,
+  now = new Date(),
 ): ConfigRowModel {
+  const schedule = nextScheduledStart(config, now);
   return {
     config,
     pulledEntities: pullEntities(config.feeds),
     activeRuns: activeRuns.filter((run) => run.apiConfigId === config.id),
     canOperate: canOperate(user),
+    canEditSchedule: user.role === "admin",
+    nextScheduledAt: schedule.next,
+    scheduleProblem: schedule.problem,
   };
 }
 
-/** Loads a configuration, or raises 404 naming its id. */
-export async function loadConfigOr404(services: Services, id: number): Promise<ApiConfiguration> {
-  const config = await loadApiConfiguration(services.db, id);
-  if (!config) throw new HttpError(404, "not_found", `API configuration ${id} not found`);
-  return config;
+/** Loads a configuration the user may see, or raises 404 naming its id. */
+export async function loadConfigOr404(
+  services: Services,
+  user: User,
+  id: number,
+): Promise<ApiConfiguration> {
+  return visibleConfiguration(user, await loadApiConfiguration(services.db, id), id);
 }
 
 /** Lists the queued and running runs of every configuration as progress. */
@@ -49,8 +76,9 @@ export async function listActiveProgress(services: Services): Promise<SyncProgre
 export function adminConfigRoutes(services: Services) {
   return new Hono<AppEnv>()
     .get("/:id/row", validate("param", idSchema), async (c) => {
-      const config = await loadConfigOr404(services, c.req.valid("param").id);
-      const model = toConfigRowModel(config, await listActiveProgress(services), c.get("user"));
+      const user = c.get("user");
+      const config = await loadConfigOr404(services, user, c.req.valid("param").id);
+      const model = toConfigRowModel(config, await listActiveProgress(services), user);
       return c.html(<ConfigRow model={model} />);
     })
     .post(
@@ -58,14 +86,15 @@ export function adminConfigRoutes(services: Services) {
       requireRole("admin", "operator"),
       validate("param", idSchema),
       async (c) => {
+        const user = c.get("user");
         const { id } = c.req.valid("param");
-        const tested = await loadConfigOr404(services, id);
+        const tested = await loadConfigOr404(services, user, id);
         const result = await testConnection(services.db, services.cipher, tested, {
           fetch: services.fetch,
         });
         // Reloaded because the test stored its outcome as the configuration's status.
-        const config = await loadConfigOr404(services, id);
-        const model = toConfigRowModel(config, await listActiveProgress(services), c.get("user"));
+        const config = await loadConfigOr404(services, user, id);
+        const model = toConfigRowModel(config, await listActiveProgress(services), user);
         return c.html(<ConfigRow model={{ ...model, connectionTest: result }} />);
       },
     );

@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { ApiConfiguration } from "../db/api_configurations.ts";
+import type { User } from "../db/users.ts";
 import { listOrganizations } from "../db/organizations.ts";
 import { loadSyncRun } from "../db/sync_runs.ts";
 import { HttpError } from "../lib/http_error.ts";
@@ -8,6 +9,7 @@ import { pullEntities } from "../sync/feeds.ts";
 import { toSyncProgress } from "../sync/progress.ts";
 import { ProgressModal } from "../views/progress_modal.tsx";
 import { SyncDialog, type SyncDialogModel } from "../views/sync_dialog.tsx";
+import { canReachOrganization } from "./access.ts";
 import { listActiveProgress, loadConfigOr404 } from "./admin_configs.tsx";
 import { requireRole } from "./auth.ts";
 import type { AppEnv, Services } from "./context.ts";
@@ -41,8 +43,10 @@ async function readFormValues(c: Context): Promise<FormValues> {
  * submission, which starts a run like POST /api/pems/sync and responds with the progress modal.
  */
 export function syncDialogRoutes(services: Services) {
-  async function loadDialogModel(config: ApiConfiguration): Promise<SyncDialogModel> {
-    const organizations = await listOrganizations(services.db);
+  async function loadDialogModel(config: ApiConfiguration, user: User): Promise<SyncDialogModel> {
+    const organizations = (await listOrganizations(services.db)).filter((organization) =>
+      canReachOrganization(user, organization.code)
+    );
     const active = await listActiveProgress(services);
     return {
       config,
@@ -54,12 +58,12 @@ export function syncDialogRoutes(services: Services) {
 
   // Shows the dialog again with the reason the start failed, or the run that is in the way (409).
   async function renderStartFailure(
-    c: Context,
+    c: Context<AppEnv>,
     config: ApiConfiguration,
     values: FormValues,
     error: HttpError,
   ): Promise<Response> {
-    const model: SyncDialogModel = { ...await loadDialogModel(config), values };
+    const model: SyncDialogModel = { ...await loadDialogModel(config, c.get("user")), values };
     const activeRunId = (error.details as { syncId?: string } | undefined)?.syncId;
     const active = activeRunId ? await loadSyncRun(services.db, activeRunId) : undefined;
     if (error.status === 409 && active) {
@@ -76,8 +80,9 @@ export function syncDialogRoutes(services: Services) {
   const operators = requireRole("admin", "operator");
   return new Hono<AppEnv>()
     .get("/:id/sync-dialog", operators, validate("param", idSchema), async (c) => {
-      const config = await loadConfigOr404(services, c.req.valid("param").id);
-      const model = await loadDialogModel(config);
+      const user = c.get("user");
+      const config = await loadConfigOr404(services, user, c.req.valid("param").id);
+      const model = await loadDialogModel(config, user);
       if (model.pulledEntities.length === 0) {
         const message = `configuration "${config.name}" has no pull feed, so it cannot sync`;
         throw new HttpError(400, "invalid_request", message);
@@ -85,12 +90,13 @@ export function syncDialogRoutes(services: Services) {
       return c.html(<SyncDialog model={model} />);
     })
     .post("/:id/syncs", operators, validate("param", idSchema), async (c) => {
-      const config = await loadConfigOr404(services, c.req.valid("param").id);
+      const user = c.get("user");
+      const config = await loadConfigOr404(services, user, c.req.valid("param").id);
       const values = await readFormValues(c);
       const parsed = startFormSchema.safeParse(values);
       if (!parsed.success) {
         const error = parsed.error.issues.map((issue) => issue.message).join("; ");
-        const model = { ...await loadDialogModel(config), values, error };
+        const model = { ...await loadDialogModel(config, user), values, error };
         return c.html(<SyncDialog model={model} />, 400);
       }
       try {
@@ -98,9 +104,10 @@ export function syncDialogRoutes(services: Services) {
           ...parsed.data,
           apiConfigId: config.id,
           organization: parsed.data.organization.toUpperCase(),
-          startedBy: c.get("user").id,
+          startedBy: user.id,
         });
-        return c.html(<ProgressModal progress={toSyncProgress(run)} configName={config.name} />);
+        const progress = toSyncProgress(run);
+        return c.html(<ProgressModal progress={progress} configName={config.name} canCancel />);
       } catch (error) {
         if (!(error instanceof HttpError) || ![400, 404, 409].includes(error.status)) throw error;
         return await renderStartFailure(c, config, values, error);

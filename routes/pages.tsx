@@ -4,8 +4,12 @@ import { listApiConfigurations } from "../db/api_configurations.ts";
 import { HttpError } from "../lib/http_error.ts";
 import { ConnectivityPage } from "../views/connectivity_page.tsx";
 import { LoginPage } from "../views/login_page.tsx";
+import { canSeeConfiguration } from "./access.ts";
 import { adminConfigRoutes, listActiveProgress, toConfigRowModel } from "./admin_configs.tsx";
+import { adminHistoryRoutes } from "./admin_history.tsx";
+import { adminScheduleRoutes } from "./admin_schedule.tsx";
 import { syncDialogRoutes } from "./admin_sync_dialog.tsx";
+import { adminSyncRunRoutes } from "./admin_sync_run.tsx";
 import { adminSyncRoutes } from "./admin_syncs.tsx";
 import {
   findUserByCredentials,
@@ -95,16 +99,22 @@ export function pageRoutes(services: Services) {
 
   app.use("/admin/*", requirePageUser(services));
   app.get(homePath, async (c) => {
-    const configs = await listApiConfigurations(services.db);
-    const activeRuns = await listActiveProgress(services);
     const user = c.get("user");
-    const rows = configs.map((config) => toConfigRowModel(config, activeRuns, user));
+    const configs = (await listApiConfigurations(services.db)).filter((config) =>
+      canSeeConfiguration(user, config)
+    );
+    const activeRuns = await listActiveProgress(services);
+    const now = new Date();
+    const rows = configs.map((config) => toConfigRowModel(config, activeRuns, user, now));
     return c.html(<ConnectivityPage user={user} rows={rows} />);
   });
   // Lets static/app.js find out whether a failed progress stream means the session ended.
   app.get("/admin/session", (c) => c.body(null, 204));
   app.route("/admin/configs", adminConfigRoutes(services));
   app.route("/admin/configs", syncDialogRoutes(services));
+  app.route("/admin/configs", adminScheduleRoutes(services));
+  app.route("/admin/configs", adminHistoryRoutes(services));
   app.route("/admin/syncs", adminSyncRoutes(services));
+  app.route("/admin/syncs", adminSyncRunRoutes(services));
   return app;
 }

@@ -3,24 +3,27 @@
 (function () {
   "use strict";
 
-  // Same output as formatDate and formatDateTime in views/format.ts, in the browser's time zone.
+  // Same output as formatDate, formatDateTime and formatTime in views/format.ts, in the browser's
+  // time zone.
   var dateTimeFormat = new Intl.DateTimeFormat("en-US", {
     year: "numeric",
     month: "short",
     day: "2-digit",
     hour: "2-digit",
     minute: "2-digit",
+    second: "2-digit",
     hourCycle: "h23",
   });
   var timeZone = dateTimeFormat.resolvedOptions().timeZone;
 
-  function formatLocal(date, withTime) {
+  function formatLocal(date, format) {
     var parts = {};
     dateTimeFormat.formatToParts(date).forEach(function (part) {
       parts[part.type] = part.value;
     });
+    if (format === "time") return parts.hour + ":" + parts.minute + ":" + parts.second;
     var text = parts.month + " " + parts.day + ", " + parts.year;
-    return withTime ? text + " " + parts.hour + ":" + parts.minute : text;
+    return format === "datetime" ? text + " " + parts.hour + ":" + parts.minute : text;
   }
 
   function localizeTimes(root) {
@@ -29,7 +32,7 @@
       var time = times[i];
       var date = new Date(time.getAttribute("datetime"));
       if (isNaN(date.getTime())) continue;
-      time.textContent = formatLocal(date, time.getAttribute("data-format") === "datetime");
+      time.textContent = formatLocal(date, time.getAttribute("data-format"));
       time.title = timeZone;
     }
   }
@@ -79,6 +82,16 @@
     var target = document.getElementById(dialog.getAttribute("data-return-focus") || "");
     if (target) target.focus();
   }, true);
+
+  // A dialog form with data-close-on-success closes its dialog after a 2xx response. Error
+  // responses (400, 409) are swapped like a 200 (views/layout.tsx), so the status decides.
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-close-on-success")) return;
+    var status = event.detail.xhr.status;
+    var dialog = form.closest("dialog");
+    if (status >= 200 && status < 300 && dialog && dialog.open) dialog.close();
+  });
 
   document.body.addEventListener("htmx:sseError", function (event) {
     var source = event.detail && event.detail.source;

@@ -12,6 +12,7 @@ import {
   type SyncRun,
   terminalStatuses,
 } from "../db/sync_runs.ts";
+import { appendRunEndLog, appendSyncRunLog } from "../db/sync_run_logs.ts";
 import type { CredentialsCipher } from "../lib/credentials_cipher.ts";
 import { log } from "../lib/log.ts";
 import { eamRetriesTotal } from "../lib/metrics.ts";
@@ -117,14 +118,36 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         );
       }
       log("warn", "schema drift allowed by the configuration", { runId: run.id, drift });
+      await appendSyncRunLog(db, run.id, {
+        level: "warn",
+        message: "schema drift allowed by the configuration",
+        fields: { drift: message },
+      });
     }
     const total = await client.count(query);
     const started = await startSyncRun(db, run.id, total, fields);
-    if (started) await publish(started);
+    if (started) {
+      await appendSyncRunLog(db, run.id, {
+        level: "info",
+        message: "run started",
+        fields: {
+          grid: query.grid.name,
+          totalRecords: total,
+          mode: run.mode,
+          watermark: run.watermark,
+        },
+      });
+      await publish(started);
+    }
     return started;
   }
 
-  async function processPage(run: SyncRun, job: SyncJob): Promise<void> {
+  // `retryLogs` collects the run log writes of the retry callback, which cannot wait for them.
+  async function processPage(
+    run: SyncRun,
+    job: SyncJob,
+    retryLogs: Promise<void>[],
+  ): Promise<void> {
     const config = await loadApiConfiguration(db, run.apiConfigurationId);
     if (!config) throw new SyncFailure("the API configuration of this run was deleted");
     if (!isEntityName(run.entity)) throw new SyncFailure(`unknown entity "${run.entity}"`);
@@ -145,6 +168,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           delayMs: info.delayMs,
           error: info.error,
         });
+        retryLogs.push(appendSyncRunLog(db, run.id, {
+          level: "warn",
+          message: "EAM request retried",
+          fields: {
+            page: job.page + 1,
+            attempt: info.attempt,
+            delayMs: info.delayMs,
+            error: info.error,
+          },
+        }));
       },
     });
     const query = runQuery(config, definition, run);
@@ -154,14 +187,21 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const fields = current.gridFields as GridField[];
 
     const started = performance.now();
-    const page = await readPage(client, query, current, definition, fields);
+    const page = await readPage(client, query, current, definition, fields, db);
     checkOrganization(page.rows, definition, run.organization);
     if (page.rows.length === 0 && page.moreRecords) {
       throw new SyncFailure(
         `EAM announced more records but returned none after cursor position ${current.cursorPosition}`,
       );
     }
-    const outcome = await writePage(db, current, definition, config.timeZone, page, publish);
+    // The final state is published after the run's last log lines, so that a viewer who sees
+    // the run end and opens its page finds them.
+    let committed: SyncRun | undefined;
+    const outcome = await writePage(db, current, definition, config.timeZone, page, (batchRun) => {
+      committed = batchRun;
+      return terminalStatuses.has(batchRun.status) ? Promise.resolve() : publish(batchRun);
+    });
+    const durationMs = Math.round(performance.now() - started);
     log("info", "page synced", {
       runId: run.id,
       organization: run.organization,
@@ -169,8 +209,24 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       rows: page.rows.length,
       paging: page.paging,
       outcome,
-      durationMs: Math.round(performance.now() - started),
+      durationMs,
     });
+    await Promise.all(retryLogs);
+    await appendSyncRunLog(db, run.id, {
+      level: "info",
+      message: "page synced",
+      fields: {
+        page: job.page + 1,
+        rows: page.rows.length,
+        paging: page.paging,
+        outcome,
+        durationMs,
+      },
+    });
+    if (committed && terminalStatuses.has(committed.status)) {
+      await appendRunEndLog(db, committed);
+      await publish(committed);
+    }
     if (outcome === "written" && page.moreRecords) {
       await queue.enqueue({ runId: run.id, page: job.page + 1 });
     }
@@ -189,7 +245,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       error,
     });
     const failed = await failSyncRun(db, run.id, message);
-    if (failed) await publish(failed);
+    if (failed) {
+      await appendSyncRunLog(db, run.id, {
+        level: "error",
+        message: "run failed",
+        fields: { error: message },
+      });
+      await publish(failed);
+    }
   }
 
   async function processLeased(run: SyncRun, job: SyncJob): Promise<void> {
@@ -204,9 +267,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const renewal = setInterval(() => {
       lease.renew().catch((error) => log("warn", "lease renewal failed", { runId: run.id, error }));
     }, leaseMs / 3);
+    const retryLogs: Promise<void>[] = [];
     try {
-      await processPage(run, job);
+      await processPage(run, job, retryLogs);
     } catch (error) {
+      await Promise.all(retryLogs);
       // When the failure cannot be recorded either (database down), the queue redelivers.
       await failRun(run, job, error as Error);
     } finally {
@@ -235,7 +300,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (run.cancelRequestedAt) {
         // Cancelled between pages: nothing is being written, so it ends here.
         const cancelled = await cancelSyncRun(db, run.id);
-        if (cancelled) await publish(cancelled);
+        if (cancelled) {
+          await appendRunEndLog(db, cancelled);
+          await publish(cancelled);
+        }
         return;
       }
       await processLeased(run, job);

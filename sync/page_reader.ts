@@ -1,4 +1,6 @@
+import type { Queryable } from "../db/database.ts";
 import type { SyncRun } from "../db/sync_runs.ts";
+import { appendSyncRunLog } from "../db/sync_run_logs.ts";
 import { log } from "../lib/log.ts";
 import type { EamClient, GridField, GridRow } from "./eam_client.ts";
 import type { EntityDefinition } from "./entities.ts";
@@ -27,7 +29,8 @@ function afterKey(query: GridQuery, definition: EntityDefinition, lastKey: strin
  * Reads the page after a run's checkpoint. In cursor paging the request starts one row early,
  * at the last committed row: when that row's key is not the committed key, rows were added or
  * removed before the cursor, so the page is read again by key (`key > lastKey`) and later pages
- * keep paging by key. Nothing is skipped or read twice either way.
+ * keep paging by key. Nothing is skipped or read twice either way. A shifted page is also
+ * recorded in the run log through `db`.
  */
 export async function readPage(
   client: EamClient,
@@ -35,6 +38,7 @@ export async function readPage(
   run: SyncRun,
   definition: EntityDefinition,
   fields: GridField[],
+  db: Queryable,
 ): Promise<PageRead> {
   const { lastKey } = run;
   if (lastKey !== null && run.paging === "key") {
@@ -57,13 +61,14 @@ export async function readPage(
   if (first && first.id === overlap && first.cells[definition.keyAlias] === lastKey) {
     return { rows: page.rows.slice(1), moreRecords: page.moreRecords, paging: "cursor" };
   }
-  log("warn", "page shifted: reading again after the last committed key", {
-    runId: run.id,
-    organization: run.organization,
+  const shift = {
     cursorPosition: run.cursorPosition,
     lastKey,
     foundKey: first?.cells[definition.keyAlias] ?? null,
-  });
+  };
+  const message = "page shifted: reading again after the last committed key";
+  log("warn", message, { runId: run.id, organization: run.organization, ...shift });
+  await appendSyncRunLog(db, run.id, { level: "warn", message, fields: shift });
   const reread = await client.fetchPage(
     afterKey(query, definition, lastKey),
     1,

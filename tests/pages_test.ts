@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createSyncRun } from "../db/sync_runs.ts";
+import { appendSyncRunLog, listSyncRunLogs } from "../db/sync_run_logs.ts";
 import { hashPassword } from "../lib/passwords.ts";
 import { issueToken } from "../routes/auth.ts";
 import {
@@ -64,6 +65,45 @@ async function createQueuedRun(t: TestService, configId: number, organization: s
   return created.run;
 }
 
+/** Creates a user with a role and organizations, logs in and returns the `Cookie` header value. */
+async function logInAs(
+  t: TestService,
+  role: "operator" | "viewer",
+  organizations: string[],
+): Promise<string> {
+  const email = `${role}@example.test`;
+  const password = `${role}-password-123`;
+  const [user] = await t.service.db.query<{ id: number }>(
+    "insert into users (email, password_hash, role) values ($1, $2, $3) returning id",
+    [email, await hashPassword(password), role],
+  );
+  for (const organization of organizations) {
+    await t.service.db.query(
+      "insert into user_organizations (user_id, organization) values ($1, $2)",
+      [user.id, organization],
+    );
+  }
+  const body = new URLSearchParams({ email, password }).toString();
+  const login = await send(t, "POST", "/login", { ...formType, origin: t.origin }, body);
+  assert.equal(login.response.status, 303, `login of ${email}`);
+  return login.response.headers.get("set-cookie")!.split(";")[0];
+}
+
+/** Returns the run ids of the history table rows, in page order. */
+function historyRunIds(html: string): string[] {
+  return [...html.matchAll(/<tr id="run-([0-9a-f-]{36})">/g)].map((match) => match[1]);
+}
+
+/** Polls a run's log until it has a line with `message`, which the engine writes after commit. */
+async function waitForLogLine(t: TestService, runId: string, message: string) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { lines } = await listSyncRunLogs(t.service.db, runId, { limit: 1000 });
+    if (lines.some((line) => line.message === message)) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`run ${runId} has no log line "${message}"`);
+}
+
 Deno.test("pages: logged-out users go to /login", async () => {
   const t = await startTestService();
   try {
@@ -76,6 +116,11 @@ Deno.test("pages: logged-out users go to /login", async () => {
       "/admin/configs/1/sync-dialog",
       `/admin/syncs/${syncId}/progress`,
       `/admin/syncs/${syncId}/stream`,
+      "/admin/configs/1/history",
+      "/admin/configs/1/schedule-dialog",
+      `/admin/syncs/${syncId}`,
+      `/admin/syncs/${syncId}/quarantine`,
+      `/admin/syncs/${syncId}/logs`,
     ];
     for (const path of pages) {
       const { response } = await send(t, "GET", path);
@@ -438,6 +483,371 @@ Deno.test("pages: viewers see no action buttons", async () => {
       "hx-request": "true",
     });
     assert.equal(row.response.status, 200, "viewers may still refresh rows");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("pages: history pages newest first with Older link", async () => {
+  const t = await startTestService();
+  try {
+    const cookie = await logIn(t);
+    const configId = await t.configId("PEMS PFA Read");
+    const otherId = await t.configId("PEMS Asset Master");
+    // 30 ended runs, one minute apart: n = 1 is the newest. Every third one failed.
+    const runs = await t.service.db.query<{ id: string; n: number }>(
+      `insert into sync_runs (id, api_configuration_id, organization, entity, mode, status,
+         batch_size, page_size, processed_records, inserted_records, error, created_at,
+         started_at, completed_at)
+       select gen_random_uuid(), $1, case when n = 2 then 'HOLNG' else 'RIO' end, 'pfa', 'full',
+         case when n % 3 = 0 then 'failed' else 'completed' end, 1000, 1000, n * 10, n * 10,
+         case when n % 3 = 0 then 'EAM returned HTTP 503 in run ' || n end,
+         now() - n * interval '1 minute', now() - n * interval '1 minute',
+         now() - n * interval '1 minute' + interval '65 seconds'
+       from generate_series(1, 30) as n
+       returning id, processed_records / 10 as n`,
+      [configId],
+    );
+    const idOf = new Map(runs.map((run) => [Number(run.n), run.id]));
+    const other = await createQueuedRun(t, otherId, "RIO");
+
+    const first = await send(t, "GET", `/admin/configs/${configId}/history`, { cookie });
+    assert.equal(first.response.status, 200);
+    assert.match(first.text, /<h1>Sync history: PEMS PFA Read<\/h1>/);
+    const newest = Array.from({ length: 25 }, (_, i) => idOf.get(i + 1));
+    assert.deepEqual(historyRunIds(first.text), newest);
+    assert.doesNotMatch(first.text, new RegExp(other.id), "runs of other configurations");
+    assert.doesNotMatch(first.text, /Newest runs/);
+    const row = new RegExp(`<tr id="run-${idOf.get(3)}">[\\s\\S]*?</tr>`).exec(first.text)![0];
+    assert.match(row, new RegExp(`href="/admin/syncs/${idOf.get(3)}"`));
+    assert.match(row, /badge-run-failed">Failed</);
+    assert.match(row, />30</, "processed");
+    assert.match(row, />1:05</, "duration");
+    assert.match(row, /EAM returned HTTP 503 in run 3/);
+    assert.match(row, /Scheduler or deleted user/);
+
+    const older = /href="(\/admin\/configs\/\d+\/history\?cursor=[\w-]+)" rel="next"/.exec(
+      first.text,
+    );
+    assert.ok(older, "Older runs link");
+    const second = await send(t, "GET", older[1], { cookie });
+    assert.equal(second.response.status, 200);
+    assert.deepEqual(historyRunIds(second.text), [26, 27, 28, 29, 30].map((n) => idOf.get(n)));
+    assert.doesNotMatch(second.text, /Older runs/);
+    assert.match(second.text, new RegExp(`href="/admin/configs/${configId}/history">Newest runs`));
+
+    const invalid = await send(t, "GET", `/admin/configs/${configId}/history?cursor=nope`, {
+      cookie,
+    });
+    assert.equal(invalid.response.status, 400);
+    assert.match(invalid.text, /invalid cursor: follow the Older runs link/);
+    const unknown = await send(t, "GET", "/admin/configs/9999/history", { cookie });
+    assert.equal(unknown.response.status, 404);
+    assert.match(unknown.text, /API configuration 9999 not found/);
+
+    const { text } = await send(t, "GET", "/admin/api-connectivity", { cookie });
+    const link = `href="/admin/configs/${configId}/history"`;
+    assert.match(rowsByName(text).get("PEMS PFA Read")!, new RegExp(link));
+
+    // A viewer of RIO gets the RIO runs only.
+    const viewer = await logInAs(t, "viewer", ["RIO"]);
+    const scoped = await send(t, "GET", `/admin/configs/${configId}/history`, {
+      cookie: viewer,
+    });
+    assert.equal(scoped.response.status, 200);
+    const seen = historyRunIds(scoped.text);
+    assert.equal(seen.length, 25);
+    assert.ok(!seen.includes(idOf.get(2)!), "the HOLNG run is hidden");
+    assert.equal(seen[0], idOf.get(1));
+    assert.equal(seen[1], idOf.get(3));
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("pages: run page lists quarantined rows and log", async () => {
+  const t = await startTestService({ env: { PEMS_SIM_ROWS: "RIO=1200" } });
+  try {
+    const cookie = await logIn(t);
+    const configId = await t.configId("PEMS PFA Read");
+    assert.equal((await t.api("PATCH", `/api/configs/${configId}`, { pageSize: 500 })).status, 200);
+    // 55 bad rows: more than one page of quarantined rows.
+    const badIndexes = Array.from({ length: 55 }, (_, i) => 100 + i * 3);
+    t.service.simulator!.setBadCells(badIndexes.map((index) => ({
+      grid: "CUPFAG",
+      organization: "RIO",
+      index,
+      alias: "pfs_f_startdate",
+      value: `31-FEB-${index}`,
+    })));
+    const started = await t.api("POST", "/api/pems/sync", {
+      apiConfigId: configId,
+      organization: "RIO",
+      mode: "full",
+    });
+    assert.equal(started.status, 202);
+    const syncId = started.body.syncId;
+    const ended = await t.waitForRun(syncId);
+    assert.equal(ended.status, "completed");
+    assert.equal(ended.errorRecords, 55);
+    await waitForLogLine(t, syncId, "run completed");
+
+    const page = await send(t, "GET", `/admin/syncs/${syncId}`, { cookie });
+    assert.equal(page.response.status, 200);
+    assert.match(page.text, /<h1>Sync run: PEMS PFA Read · RIO<\/h1>/);
+    assert.match(page.text, new RegExp(`href="/admin/configs/${configId}/history"`));
+    assert.match(page.text, /Completed: 100%/);
+    assert.match(page.text, /Quarantined rows \(55\)/);
+    assert.match(page.text, /First rows with errors/);
+    assert.match(page.text, /row 101: .*31-FEB-100/);
+    assert.match(page.text, /admin@example\.test/, "started by");
+    assert.doesNotMatch(page.text, /sse-connect/, "an ended run needs no stream");
+    assert.doesNotMatch(page.text, /Cancel sync/);
+
+    // The first 50 quarantined rows with their raw cells, then a Show more button.
+    const quarantine = /<table class="data-table quarantine">([\s\S]*?)<\/table>/.exec(page.text)!;
+    const positions = [...quarantine[1].matchAll(/<th scope="row" [^>]*>([\d,]+)<\/th>/g)]
+      .map((match) => Number(match[1].replace(",", "")));
+    assert.deepEqual(positions, badIndexes.slice(0, 50).map((index) => index + 1));
+    assert.match(quarantine[1], /<details class="raw-cells"><summary>\d+ cells<\/summary>/);
+    assert.match(quarantine[1], /<div class="bad-cell"><dt>pfs_f_startdate<\/dt><dd>31-FEB-100</);
+    assert.match(quarantine[1], /<code>pfs_f_startdate<\/code>/);
+    const more = new RegExp(`hx-get="(/admin/syncs/${syncId}/quarantine\\?after=(\\d+))"`)
+      .exec(quarantine[1])!;
+    assert.equal(Number(more[2]), badIndexes[49] + 1);
+    const rest = await send(t, "GET", more[1], { cookie, "hx-request": "true" });
+    assert.equal(rest.response.status, 200);
+    const restPositions = [...rest.text.matchAll(/<th scope="row" [^>]*>([\d,]+)<\/th>/g)]
+      .map((match) => Number(match[1].replace(",", "")));
+    assert.deepEqual(restPositions, badIndexes.slice(50).map((index) => index + 1));
+    assert.doesNotMatch(rest.text, /Show more/);
+
+    // Log: start, three pages of 500, 500 and 200 rows, completion.
+    const log = /<table class="data-table run-log">([\s\S]*?)<\/table>/.exec(page.text)![1];
+    const messages = [...log.matchAll(/<td data-label="Message">([^<]+)<\/td>/g)]
+      .map((match) => match[1]);
+    assert.deepEqual(messages, [
+      "run started",
+      "page synced",
+      "page synced",
+      "page synced",
+      "run completed",
+    ]);
+    assert.match(log, /<dt>totalRecords<\/dt><dd>1200<\/dd>/);
+    assert.match(log, /<dt>rows<\/dt><dd>200<\/dd>/);
+    assert.match(log, /<dt>errors<\/dt><dd>55<\/dd>/);
+    assert.match(log, /<time datetime="[^"]+" data-format="time" title="UTC">\d{2}:\d{2}:\d{2}</);
+    assert.doesNotMatch(log, /Show more/);
+
+    // Log paging: 100 lines a page, by line id.
+    for (let i = 1; i <= 100; i++) {
+      await appendSyncRunLog(t.service.db, syncId, { level: "warn", message: `extra ${i}` });
+    }
+    const longer = await send(t, "GET", `/admin/syncs/${syncId}`, { cookie });
+    const firstLog = /<table class="data-table run-log">([\s\S]*?)<\/table>/.exec(longer.text)![1];
+    assert.equal(firstLog.match(/<td data-label="Message">/g)?.length, 100);
+    const moreLog = new RegExp(`hx-get="(/admin/syncs/${syncId}/logs\\?after=\\d+)"`)
+      .exec(firstLog)!;
+    const nextLog = await send(t, "GET", moreLog[1], { cookie, "hx-request": "true" });
+    const nextMessages = [...nextLog.text.matchAll(/<td data-label="Message">([^<]+)<\/td>/g)]
+      .map((match) => match[1]);
+    assert.deepEqual(nextMessages, ["extra 96", "extra 97", "extra 98", "extra 99", "extra 100"]);
+    assert.match(nextLog.text, /class="level level-warn">warn</);
+
+    const missing = await send(t, "GET", `/admin/syncs/${crypto.randomUUID()}`, { cookie });
+    assert.equal(missing.response.status, 404);
+    const badAfter = await send(t, "GET", `/admin/syncs/${syncId}/logs?after=-1`, { cookie });
+    assert.equal(badAfter.response.status, 400);
+    const elsewhere = await logInAs(t, "viewer", ["HOLNG"]);
+    const hidden = await send(t, "GET", `/admin/syncs/${syncId}`, { cookie: elsewhere });
+    assert.equal(hidden.response.status, 404, "a run of another organization is hidden");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("pages: schedule edit, valid and invalid", async () => {
+  const t = await startTestService();
+  try {
+    const cookie = await logIn(t);
+    const configId = await t.configId("PEMS PFA Read");
+    const htmx = { cookie, origin: t.origin, "hx-request": "true" };
+    const { text } = await send(t, "GET", "/admin/api-connectivity", { cookie });
+    const row = rowsByName(text).get("PEMS PFA Read")!;
+    assert.match(row, /<code class="schedule-text">manual<\/code>/);
+    assert.match(row, new RegExp(`hx-get="/admin/configs/${configId}/schedule-dialog"`));
+
+    const dialog = await send(t, "GET", `/admin/configs/${configId}/schedule-dialog`, htmx);
+    assert.equal(dialog.response.status, 200);
+    assert.match(dialog.text, /<dialog class="modal" id="schedule-dialog"/);
+    assert.match(
+      dialog.text,
+      /name="schedule" type="text" required maxlength="100" value="manual"/,
+    );
+    assert.match(dialog.text, new RegExp(`hx-target="#config-row-${configId}"`));
+
+    const save = (body: string) =>
+      send(t, "POST", `/admin/configs/${configId}/schedule`, { ...htmx, ...formType }, body);
+    const saved = await save("schedule=Daily%4002%3A30&organizations=rio%2C+holng");
+    assert.equal(saved.response.status, 200);
+    assert.match(saved.text, new RegExp(`^<tr id="config-row-${configId}">`));
+    assert.match(saved.text, /<code class="schedule-text">daily@02:30<\/code>/);
+    assert.match(saved.text, /RIO, HOLNG/);
+    assert.match(saved.text, /Next <time datetime="\d{4}-\d{2}-\d{2}T02:30:00\.000Z"/);
+    const config = (await t.api("GET", `/api/configs/${configId}`)).body;
+    assert.equal(config.schedule, "daily@02:30");
+    assert.deepEqual(config.scheduleOrganizations, ["RIO", "HOLNG"]);
+
+    const invalid = await save("schedule=daily&organizations=");
+    assert.equal(invalid.response.status, 400);
+    assert.equal(invalid.response.headers.get("hx-retarget"), "#schedule-error");
+    assert.equal(invalid.response.headers.get("hx-reswap"), "innerHTML");
+    assert.match(invalid.text, /role="alert"/);
+    assert.match(invalid.text, /invalid schedule &quot;daily&quot;: give the UTC time/);
+    const badCode = await save("schedule=hourly&organizations=RIO%2C+no%21");
+    assert.equal(badCode.response.status, 400);
+    assert.match(badCode.text, /organization &quot;no!&quot;: expected an EAM organization code/);
+    const unchanged = (await t.api("GET", `/api/configs/${configId}`)).body;
+    assert.equal(unchanged.schedule, "daily@02:30", "invalid input changes nothing");
+
+    const all = await save("schedule=weekly%40mon+04%3A00&organizations=");
+    assert.equal(all.response.status, 200);
+    assert.match(all.text, /weekly@mon 04:00/);
+    assert.match(all.text, /All organizations/);
+    assert.equal((await t.api("GET", `/api/configs/${configId}`)).body.scheduleOrganizations, null);
+
+    const crossSite = await send(t, "POST", `/admin/configs/${configId}/schedule`, {
+      ...formType,
+      cookie,
+      origin: "http://evil.example",
+    }, "schedule=manual");
+    assert.equal(crossSite.response.status, 403);
+
+    const operator = await logInAs(t, "operator", ["RIO"]);
+    const page = await send(t, "GET", "/admin/api-connectivity", { cookie: operator });
+    assert.match(page.text, /weekly@mon 04:00/, "operators see the schedule");
+    assert.doesNotMatch(page.text, /schedule-dialog/, "but get no Edit button");
+    const forbidden = await send(t, "POST", `/admin/configs/${configId}/schedule`, {
+      ...formType,
+      cookie: operator,
+      origin: t.origin,
+      "hx-request": "true",
+    }, "schedule=manual");
+    assert.equal(forbidden.response.status, 403);
+    assert.match(forbidden.text, /requires role admin/);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("pages: cancel button cancels a run", async () => {
+  const t = await startTestService();
+  try {
+    const cookie = await logIn(t);
+    const configId = await t.configId("PEMS PFA Read");
+    const htmx = { cookie, origin: t.origin, "hx-request": "true" };
+
+    const queued = await createQueuedRun(t, configId, "RIO");
+    const modal = await send(t, "GET", `/admin/syncs/${queued.id}/progress`, htmx);
+    assert.match(modal.text, new RegExp(`hx-post="/admin/syncs/${queued.id}/cancel"`));
+    assert.match(modal.text, /Cancel sync/);
+    assert.match(modal.text, new RegExp(`href="/admin/syncs/${queued.id}">Run details`));
+
+    const viewer = await logInAs(t, "viewer", ["RIO"]);
+    const viewerModal = await send(t, "GET", `/admin/syncs/${queued.id}/progress`, {
+      cookie: viewer,
+      "hx-request": "true",
+    });
+    assert.equal(viewerModal.response.status, 200);
+    assert.doesNotMatch(viewerModal.text, /Cancel sync/, "viewers get no Cancel button");
+    const refused = await send(t, "POST", `/admin/syncs/${queued.id}/cancel`, {
+      cookie: viewer,
+      origin: t.origin,
+      "hx-request": "true",
+    });
+    assert.equal(refused.response.status, 403);
+    assert.equal((await t.api("GET", `/api/pems/sync/${queued.id}`)).body.status, "queued");
+
+    // A queued run ends at once.
+    const cancelled = await send(t, "POST", `/admin/syncs/${queued.id}/cancel`, htmx);
+    assert.equal(cancelled.response.status, 200);
+    assert.match(cancelled.text, /Cancel requested: the sync stops after its current batch/);
+    assert.equal((await t.api("GET", `/api/pems/sync/${queued.id}`)).body.status, "cancelled");
+    const { lines } = await listSyncRunLogs(t.service.db, queued.id, { limit: 10 });
+    assert.deepEqual(lines.map((line) => [line.message, line.fields.by ?? null]), [
+      ["cancel requested", "admin@example.test"],
+      ["run cancelled", null],
+    ]);
+    const again = await send(t, "POST", `/admin/syncs/${queued.id}/cancel`, htmx);
+    assert.match(again.text, /The sync had already ended: cancelled\./);
+    const ended = await send(t, "GET", `/admin/syncs/${queued.id}/progress`, htmx);
+    assert.match(ended.text, /Cancelled at 0%/);
+    assert.match(ended.text, /Sync cancelled after 0\s+records\./);
+    assert.doesNotMatch(ended.text, /Cancel sync/);
+
+    // The stream of an ended run sends its outcome at once. Only the modal's stream, not the run
+    // page's, reloads the configuration's table row.
+    const rowPath = `/admin/configs/${configId}/row`;
+    const modalStream = await send(t, "GET", `/admin/syncs/${queued.id}/stream`, { cookie });
+    assert.match(
+      modalStream.text,
+      /event: done\ndata: <p class="alert alert-warning">Sync cancelled/,
+    );
+    assert.match(modalStream.text, new RegExp(`hx-get="${rowPath}"`));
+    const pageStream = await send(t, "GET", `/admin/syncs/${queued.id}/stream?refreshRow=false`, {
+      cookie,
+    });
+    assert.match(pageStream.text, /event: done/);
+    assert.doesNotMatch(pageStream.text, new RegExp(rowPath));
+
+    // A running run stops after its current batch, and the modal shows that it is stopping.
+    const running = await createQueuedRun(t, configId, "HOLNG");
+    await t.service.db.query(
+      `update sync_runs set status = 'running', total_records = 1000, processed_records = 400,
+         started_at = now() where id = $1`,
+      [running.id],
+    );
+    const requested = await send(t, "POST", `/admin/syncs/${running.id}/cancel`, htmx);
+    assert.match(requested.text, /Cancel requested/);
+    const stored = (await t.api("GET", `/api/pems/sync/${running.id}`)).body;
+    assert.equal(stored.status, "running");
+    assert.equal(stored.cancelRequested, true);
+    const stopping = await send(t, "GET", `/admin/syncs/${running.id}/progress`, htmx);
+    assert.match(stopping.text, /Stopping after the current batch: 40%/);
+    assert.match(stopping.text, /class="cancel-requested"/);
+    assert.doesNotMatch(stopping.text, /Cancel sync/);
+    const runPage = await send(t, "GET", `/admin/syncs/${running.id}`, { cookie });
+    assert.match(
+      runPage.text,
+      new RegExp(`sse-connect="/admin/syncs/${running.id}/stream\\?refreshRow=false"`),
+    );
+    assert.match(runPage.text, /Cancel requested: the sync stops after its current batch/);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("pages: modal shows deleted rows and error samples", async () => {
+  const t = await startTestService();
+  try {
+    const cookie = await logIn(t);
+    const configId = await t.configId("PEMS PFA Read");
+    const run = await createQueuedRun(t, configId, "RIO");
+    await t.service.db.query(
+      `update sync_runs set status = 'completed', total_records = 1000, processed_records = 1000,
+         inserted_records = 990, error_records = 2, deleted_records = 7, started_at = now(),
+         completed_at = now(), error_samples = '["row 4: invalid date", "row 9: no key"]'
+       where id = $1`,
+      [run.id],
+    );
+    const modal = await send(t, "GET", `/admin/syncs/${run.id}/progress`, {
+      cookie,
+      "hx-request": "true",
+    });
+    assert.match(modal.text, /<dt>Marked deleted<\/dt><dd>7<\/dd>/);
+    assert.match(modal.text, /First rows with errors/);
+    assert.match(modal.text, /<li>row 4: invalid date<\/li><li>row 9: no key<\/li>/);
+    assert.match(modal.text, /2 errors, 7 marked deleted\)/);
   } finally {
     await t.close();
   }

@@ -2,6 +2,7 @@ import type { ApiConfiguration } from "../db/api_configurations.ts";
 import { feedsSchema } from "../sync/feeds.ts";
 import type { SyncProgress } from "../sync/progress.ts";
 import type { ConnectionTestResult } from "../sync/test_connection.ts";
+import { ErrorText } from "./error_text.tsx";
 import { emptyValue, formatCount, urlHost } from "./format.ts";
 import { DatabaseIcon } from "./icons.tsx";
 import { LocalTime } from "./local_time.tsx";
@@ -15,6 +16,12 @@ export interface ConfigRowModel {
   activeRuns: SyncProgress[];
   /** True for admins and operators, who may test connections and start syncs. */
   canOperate: boolean;
+  /** True for admins, who may change the schedule. */
+  canEditSchedule: boolean;
+  /** The next scheduled start, or null for `manual` and for an invalid schedule. */
+  nextScheduledAt: Date | null;
+  /** Why the stored schedule is invalid, if it is. */
+  scheduleProblem?: string;
   /** The result of a connection test that was just run, shown in the status cell. */
   connectionTest?: ConnectionTestResult;
 }
@@ -25,6 +32,7 @@ export const columnTitles = [
   "Endpoint",
   "Status",
   "Feeds",
+  "Schedule",
   "First Sync",
   "Last Sync",
   "Last Pull",
@@ -59,6 +67,16 @@ export function syncButtonId(configId: number): string {
   return `sync-button-${configId}`;
 }
 
+/** Returns the id of a configuration's schedule Edit button, the focus after the dialog. */
+export function scheduleButtonId(configId: number): string {
+  return `schedule-button-${configId}`;
+}
+
+/** Returns the path of a configuration's sync history page. */
+export function historyPath(configId: number): string {
+  return `/admin/configs/${configId}/history`;
+}
+
 function FeedList(props: { feeds: unknown }) {
   const parsed = feedsSchema.safeParse(props.feeds);
   if (!parsed.success || parsed.data.length === 0) return <>{emptyValue}</>;
@@ -71,19 +89,6 @@ function FeedList(props: { feeds: unknown }) {
         </li>
       ))}
     </ul>
-  );
-}
-
-const shortErrorLength = 80;
-
-// A long EAM error would make the status column very wide or tall, so it opens on request.
-function ErrorText(props: { message: string }) {
-  if (props.message.length <= shortErrorLength) return <>{props.message}</>;
-  return (
-    <details>
-      <summary>{props.message.slice(0, shortErrorLength - 20).trimEnd()}…</summary>
-      {props.message}
-    </details>
   );
 }
 
@@ -114,6 +119,52 @@ function ConnectionStatus(props: { config: ApiConfiguration; test?: ConnectionTe
   );
 }
 
+function Schedule(props: { model: ConfigRowModel }) {
+  const { config, canEditSchedule, nextScheduledAt, scheduleProblem } = props.model;
+  const organizations = config.scheduleOrganizations;
+  return (
+    <div class="schedule">
+      <code class="schedule-text">{config.schedule}</code>
+      {scheduleProblem && <span class="test-error">{scheduleProblem}</span>}
+      {config.schedule !== "manual" && (
+        <span class="muted schedule-detail">
+          {organizations ? organizations.join(", ") : "All organizations"}
+        </span>
+      )}
+      {nextScheduledAt && (
+        <span class="muted schedule-detail">
+          Next <LocalTime value={nextScheduledAt} format="datetime" />
+        </span>
+      )}
+      {canEditSchedule && (
+        <button
+          type="button"
+          id={scheduleButtonId(config.id)}
+          class="button button-small"
+          hx-get={`/admin/configs/${config.id}/schedule-dialog`}
+          hx-target="#modal-root"
+          aria-haspopup="dialog"
+          aria-label={`Edit schedule of ${config.name}`}
+        >
+          Edit
+        </button>
+      )}
+    </div>
+  );
+}
+
+function HistoryLink(props: { config: ApiConfiguration }) {
+  return (
+    <a
+      class="button button-small"
+      href={historyPath(props.config.id)}
+      aria-label={`Sync history of ${props.config.name}`}
+    >
+      History
+    </a>
+  );
+}
+
 function RunningSyncs(props: { runs: SyncProgress[] }) {
   return (
     <>
@@ -138,7 +189,14 @@ function RunningSyncs(props: { runs: SyncProgress[] }) {
 
 function Actions(props: { model: ConfigRowModel }) {
   const { config, canOperate, pulledEntities, activeRuns } = props.model;
-  if (!canOperate) return <RunningSyncs runs={activeRuns} />;
+  if (!canOperate) {
+    return (
+      <div class="actions">
+        <HistoryLink config={config} />
+        <RunningSyncs runs={activeRuns} />
+      </div>
+    );
+  }
   return (
     <div class="actions">
       <button
@@ -166,6 +224,7 @@ function Actions(props: { model: ConfigRowModel }) {
           <DatabaseIcon /> Sync Data
         </button>
       )}
+      <HistoryLink config={config} />
       <RunningSyncs runs={activeRuns} />
     </div>
   );
@@ -175,7 +234,7 @@ function Actions(props: { model: ConfigRowModel }) {
 export function ConfigRow(props: { model: ConfigRowModel }) {
   const { config } = props.model;
   const never = config.lastSyncAt === null ? "Never" : emptyValue;
-  const [name, endpoint, status, feeds, first, last, pull, total, actions] = columnTitles;
+  const [name, endpoint, status, feeds, schedule, first, last, pull, total, actions] = columnTitles;
   return (
     <tr id={rowId(config.id)}>
       <th scope="row" data-label={name}>
@@ -191,6 +250,9 @@ export function ConfigRow(props: { model: ConfigRowModel }) {
       </td>
       <td data-label={feeds}>
         <FeedList feeds={config.feeds} />
+      </td>
+      <td data-label={schedule}>
+        <Schedule model={props.model} />
       </td>
       <td data-label={first} class="nowrap">
         <LocalTime value={config.firstSyncAt} format="date" empty={never} />

@@ -10,14 +10,14 @@ export function ConnectivityPage(props: { user: User; rows: ConfigRowModel[] }) 
   // deno-lint-ignore jsx-key
   const rows = props.rows.map((model) => <ConfigRow model={model} />);
   return (
-    <Layout title="API connectivity" user={props.user}>
+    <Layout title="API connectivity" user={props.user} isHome>
       <h1>API connectivity</h1>
       <p class="lead">
         EAM endpoints that pems-sync reads from and writes to, their last connection test and their
         sync statistics. Times are shown in your browser's time zone.
       </p>
       <div class="table-scroll" role="region" aria-labelledby="configs-caption" tabindex={0}>
-        <table class="configs">
+        <table class="data-table configs">
           <caption id="configs-caption">API configurations</caption>
           <thead>
             <tr>

@@ -17,6 +17,7 @@ function dateParts(date: Date, timeZone: string): Record<string, string> {
     day: "2-digit",
     hour: "2-digit",
     minute: "2-digit",
+    second: "2-digit",
     hourCycle: "h23",
   });
   return Object.fromEntries(format.formatToParts(date).map((part) => [part.type, part.value]));
@@ -36,6 +37,14 @@ export function formatDateTime(value: Date | string | null | undefined, timeZone
   if (!date) return emptyValue;
   const parts = dateParts(date, timeZone);
   return `${parts.month} ${parts.day}, ${parts.year} ${parts.hour}:${parts.minute}`;
+}
+
+/** Formats the time of day as `HH:MM:SS`, 24-hour, in `timeZone`, UTC by default. */
+export function formatTime(value: Date | string | null | undefined, timeZone = "UTC"): string {
+  const date = toDate(value);
+  if (!date) return emptyValue;
+  const parts = dateParts(date, timeZone);
+  return `${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
 /** Returns the ISO 8601 form of a time for a `<time datetime>` attribute, or undefined. */

@@ -19,8 +19,13 @@ const htmxConfig = JSON.stringify({
   ],
 });
 
-/** Renders the HTML document of every page: assets, header with the signed-in user, main area. */
-export function Layout(props: { title: string; user?: User; children: Child }) {
+const homePath = "/admin/api-connectivity";
+
+/**
+ * Renders the HTML document of every page: assets, header with the signed-in user, main area.
+ * `isHome` marks the API connectivity link as the current page.
+ */
+export function Layout(props: { title: string; user?: User; isHome?: boolean; children: Child }) {
   return (
     <>
       {raw("<!DOCTYPE html>")}
@@ -42,7 +47,9 @@ export function Layout(props: { title: string; user?: User; children: Child }) {
             {props.user && (
               <>
                 <nav aria-label="Main">
-                  <a href="/admin/api-connectivity" aria-current="page">API connectivity</a>
+                  <a href={homePath} aria-current={props.isHome ? "page" : undefined}>
+                    API connectivity
+                  </a>
                 </nav>
                 <form class="session" method="post" action="/logout">
                   <span class="session-user">
@@ -66,4 +73,27 @@ export function Layout(props: { title: string; user?: User; children: Child }) {
 /** Renders the message of a failed action with `role="alert"`, so screen readers announce it. */
 export function ErrorMessage(props: { message: string }) {
   return <p class="alert alert-error" role="alert">{props.message}</p>;
+}
+
+/** A page above the current one in the breadcrumb trail. */
+export interface Breadcrumb {
+  href: string;
+  label: string;
+}
+
+/** Renders the breadcrumb trail from the API connectivity page to the current page. */
+export function Breadcrumbs(props: { trail?: Breadcrumb[]; current: string }) {
+  const trail = [{ href: homePath, label: "API connectivity" }, ...(props.trail ?? [])];
+  return (
+    <nav class="breadcrumbs" aria-label="Breadcrumb">
+      <ol>
+        {trail.map((crumb) => (
+          <li>
+            <a href={crumb.href}>{crumb.label}</a>
+          </li>
+        ))}
+        <li aria-current="page">{props.current}</li>
+      </ol>
+    </nav>
+  );
 }

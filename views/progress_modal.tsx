@@ -1,14 +1,23 @@
 import type { SyncProgress } from "../sync/progress.ts";
 import { entityLabel, rowId, syncButtonId } from "./config_row.tsx";
 import { formatCount, formatDuration, formatTimeLeft } from "./format.ts";
+import { runModeLabel } from "./run_status.tsx";
 
 /** Names of the SSE events of the HTML progress stream. Each event carries one fragment below. */
 export const progressEvents = { status: "status", details: "details", done: "done" } as const;
 
+/** Returns the path of a run's page. */
+export function syncRunPath(syncId: string): string {
+  return `/admin/syncs/${syncId}`;
+}
+
 /** Renders the short status line, which sits in an `aria-live` region: `Processing: 45%`. */
 export function ProgressStatus(props: { progress: SyncProgress }) {
-  const { status, percent } = props.progress;
+  const { status, percent, cancelRequested } = props.progress;
   if (status === "queued") return <>Waiting for the sync worker…</>;
+  if (status === "running" && cancelRequested) {
+    return <>Stopping after the current batch: {percent}%</>;
+  }
   if (status === "running") return <>Processing: {percent}%</>;
   if (status === "completed") return <>Completed: 100%</>;
   if (status === "failed") return <>Failed at {percent}%</>;
@@ -20,12 +29,23 @@ function batchText(progress: SyncProgress): string {
   return `Batch ${progress.currentBatch}/${total}`;
 }
 
-/** Renders the batch, progress bar and counts of a run. */
+function ErrorSamples(props: { samples: string[] }) {
+  if (props.samples.length === 0) return null;
+  // Keys only matter for client-side rendering, and hono would print them as attributes.
+  // deno-lint-ignore jsx-key
+  const items = props.samples.map((sample) => <li>{sample}</li>);
+  return (
+    <div class="error-samples">
+      <p class="error-samples-title">First rows with errors</p>
+      <ul>{items}</ul>
+    </div>
+  );
+}
+
+/** Renders the batch, progress bar, counts and first error reasons of a run. */
 export function ProgressDetails(props: { progress: SyncProgress }) {
   const progress = props.progress;
-  const timeLeft = progress.status === "running"
-    ? formatTimeLeft(progress.processedRecords, progress.totalRecords, progress.durationMs)
-    : formatDuration(0);
+  const active = progress.status === "queued" || progress.status === "running";
   const figures: [string, string][] = [
     [
       "Records processed",
@@ -37,9 +57,18 @@ export function ProgressDetails(props: { progress: SyncProgress }) {
     ["Updated", formatCount(progress.updatedRecords)],
     ["Unchanged", formatCount(progress.unchangedRecords)],
     ["Errors", formatCount(progress.errorRecords)],
-    ["Elapsed", formatDuration(progress.durationMs)],
-    ["Time left (estimate)", timeLeft],
   ];
+  if (progress.deletedRecords > 0) {
+    figures.push(["Marked deleted", formatCount(progress.deletedRecords)]);
+  }
+  figures.push(["Elapsed", formatDuration(progress.durationMs)]);
+  if (active) {
+    const { processedRecords, totalRecords, durationMs } = progress;
+    figures.push([
+      "Time left (estimate)",
+      formatTimeLeft(processedRecords, totalRecords, durationMs),
+    ]);
+  }
   return (
     <>
       <p class="batch">{batchText(progress)}</p>
@@ -59,6 +88,7 @@ export function ProgressDetails(props: { progress: SyncProgress }) {
           </div>
         ))}
       </dl>
+      <ErrorSamples samples={progress.errorSamples} />
       {progress.notice && <p class="muted notice">{progress.notice}</p>}
     </>
   );
@@ -78,21 +108,31 @@ export function RowRefresh(props: { configId: number }) {
   );
 }
 
-/** Renders the final message of a run and a refresh of its table row with the new statistics. */
-export function ProgressOutcome(props: { progress: SyncProgress }) {
+function outcomeCounts(progress: SyncProgress): string {
+  const counts = [
+    `${formatCount(progress.insertedRecords)} inserted`,
+    `${formatCount(progress.updatedRecords)} updated`,
+    `${formatCount(progress.unchangedRecords)} unchanged`,
+    `${formatCount(progress.errorRecords)} errors`,
+  ];
+  if (progress.deletedRecords > 0) {
+    counts.push(`${formatCount(progress.deletedRecords)} marked deleted`);
+  }
+  return counts.join(", ");
+}
+
+/**
+ * Renders the final message of a run. With `refreshRow` (the default), it also reloads the run's
+ * row of the connectivity table, which then shows the new statistics.
+ */
+export function ProgressOutcome(props: { progress: SyncProgress; refreshRow?: boolean }) {
   const progress = props.progress;
   let message;
   if (progress.status === "completed") {
-    const counts = [
-      `${formatCount(progress.insertedRecords)} inserted`,
-      `${formatCount(progress.updatedRecords)} updated`,
-      `${formatCount(progress.unchangedRecords)} unchanged`,
-      `${formatCount(progress.errorRecords)} errors`,
-    ];
     message = (
       <p class="alert alert-success">
         Sync completed in {formatDuration(progress.durationMs)}:{" "}
-        {formatCount(progress.processedRecords)} records processed ({counts.join(", ")}).
+        {formatCount(progress.processedRecords)} records processed ({outcomeCounts(progress)}).
       </p>
     );
   } else if (progress.status === "failed") {
@@ -102,31 +142,94 @@ export function ProgressOutcome(props: { progress: SyncProgress }) {
       </p>
     );
   } else {
-    message = <p class="alert alert-warning">The sync was cancelled.</p>;
+    message = (
+      <p class="alert alert-warning">
+        Sync cancelled after {formatCount(progress.processedRecords)}{" "}
+        records. The rows written before the cancel stay; nothing was marked deleted.
+      </p>
+    );
   }
   return (
     <>
       {message}
-      <RowRefresh configId={progress.apiConfigId} />
+      {props.refreshRow !== false && <RowRefresh configId={progress.apiConfigId} />}
     </>
   );
 }
 
+/** Renders the message that replaces the Cancel button once a cancel was requested. */
+export function CancelRequested() {
+  return (
+    <p class="cancel-requested" role="status">
+      Cancel requested: the sync stops after its current batch.
+    </p>
+  );
+}
+
+function CancelButton(props: { syncId: string }) {
+  return (
+    <button
+      type="button"
+      class="button button-danger"
+      hx-post={`${syncRunPath(props.syncId)}/cancel`}
+      hx-target="this"
+      hx-swap="outerHTML"
+      hx-disabled-elt="this"
+    >
+      <span class="idle-label">Cancel sync</span>
+      <span class="busy-label">Cancelling…</span>
+    </button>
+  );
+}
+
+/** Options of {@linkcode ProgressPanel}. */
+export interface ProgressPanelProps {
+  progress: SyncProgress;
+  /** Shows the Cancel button while the run is active: for admins and operators. */
+  canCancel: boolean;
+  /** Reloads the run's connectivity table row at the end; false on pages without the table. */
+  refreshRow: boolean;
+}
+
 /**
- * Renders the progress modal. While the run is active, the modal connects to the HTML progress
- * stream with htmx-ext-sse, which swaps each event into its element and closes the connection on
- * `done`.
+ * Renders a run's status, figures and outcome. While the run is active, the panel connects to
+ * the HTML progress stream with htmx-ext-sse, which swaps each event into its element and
+ * closes the connection on `done`. The `done` fragment replaces the Cancel button.
  */
-export function ProgressModal(props: { progress: SyncProgress; configName: string }) {
-  const progress = props.progress;
+export function ProgressPanel(props: ProgressPanelProps) {
+  const { progress, canCancel, refreshRow } = props;
   const active = progress.status === "queued" || progress.status === "running";
+  const stream = `${syncRunPath(progress.syncId)}/stream${refreshRow ? "" : "?refreshRow=false"}`;
   const sse = active
-    ? {
-      "hx-ext": "sse",
-      "sse-connect": `/admin/syncs/${progress.syncId}/stream`,
-      "sse-close": progressEvents.done,
-    }
+    ? { "hx-ext": "sse", "sse-connect": stream, "sse-close": progressEvents.done }
     : {};
+  return (
+    <div class="progress" {...sse}>
+      <p class="progress-status" aria-live="polite" sse-swap={progressEvents.status}>
+        <ProgressStatus progress={progress} />
+      </p>
+      <div sse-swap={progressEvents.details}>
+        <ProgressDetails progress={progress} />
+      </div>
+      <div class="outcome" aria-live="polite" sse-swap={progressEvents.done}>
+        {!active && <ProgressOutcome progress={progress} refreshRow={refreshRow} />}
+        {active && refreshRow && <RowRefresh configId={progress.apiConfigId} />}
+        {active && canCancel && progress.cancelRequested && <CancelRequested />}
+        {active && canCancel && !progress.cancelRequested && (
+          <CancelButton syncId={progress.syncId} />
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** Renders the progress modal of a run: the progress panel, a link to the run's page and Close. */
+export function ProgressModal(props: {
+  progress: SyncProgress;
+  configName: string;
+  canCancel: boolean;
+}) {
+  const progress = props.progress;
   return (
     <dialog
       class="modal modal-progress"
@@ -139,23 +242,11 @@ export function ProgressModal(props: { progress: SyncProgress; configName: strin
         Sync of {props.configName} · {progress.organization}
       </h2>
       <p class="muted">
-        {progress.mode === "incremental" ? "Incremental" : "Full"} sync of{" "}
-        {entityLabel(progress.entity)}
+        {runModeLabel(progress.mode)} sync of {entityLabel(progress.entity)}
       </p>
-      <div class="progress" {...sse}>
-        <p class="progress-status" aria-live="polite" sse-swap={progressEvents.status}>
-          <ProgressStatus progress={progress} />
-        </p>
-        <div sse-swap={progressEvents.details}>
-          <ProgressDetails progress={progress} />
-        </div>
-        <div class="outcome" aria-live="polite" sse-swap={progressEvents.done}>
-          {active
-            ? <RowRefresh configId={progress.apiConfigId} />
-            : <ProgressOutcome progress={progress} />}
-        </div>
-      </div>
+      <ProgressPanel progress={progress} canCancel={props.canCancel} refreshRow />
       <div class="modal-actions">
+        <a class="button button-secondary" href={syncRunPath(progress.syncId)}>Run details</a>
         <button type="button" class="button button-secondary" data-close-dialog>Close</button>
       </div>
     </dialog>

@@ -4,6 +4,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { createSyncRun, failSyncRun } from "../../db/sync_runs.ts";
 import { issueToken } from "../../routes/auth.ts";
 import { publishProgress } from "../../sync/progress.ts";
+import { nextScheduledTime, parseSchedule } from "../../sync/schedule.ts";
 import { formatCount, formatDate, formatDateTime } from "../../views/format.ts";
 import {
   adminEmail,
@@ -63,6 +64,19 @@ async function checkSyncedRow(page: Page, t: TestService, name: string) {
   assert.equal(cells["Last Pull"], formatCount(config.lastSyncRecordCount));
   assert.equal(cells["Total Records"], formatCount(config.totalSyncRecordCount));
   return cells;
+}
+
+/**
+ * Waits until the element with `id` has the focus. A dialog's close event, on which static/app.js
+ * moves the focus back, comes in a task after `close()` removed the `open` attribute.
+ */
+async function waitForFocus(page: Page, id: string) {
+  try {
+    await page.waitForFunction((id) => document.activeElement?.id === id, id, { timeout: 5_000 });
+  } catch {
+    const focused = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80));
+    assert.fail(`focus did not return to #${id}; focused: ${focused}`);
+  }
 }
 
 /** Records each text of the progress status line, so that no quick change is missed. */
@@ -209,11 +223,7 @@ Deno.test("admin UI: columns, sync with live progress, session expiry", async ()
     await modal.getByRole("button", { name: "Close" }).click();
     await page.locator("dialog[open]").waitFor({ state: "detached" });
     assert.equal(await page.locator("dialog[open]").count(), 0);
-    assert.equal(
-      await page.evaluate(() => document.activeElement?.id),
-      `sync-button-${pfaId}`,
-      "focus returns to the Sync Data button",
-    );
+    await waitForFocus(page, `sync-button-${pfaId}`);
 
     // After a reload, an active run shows in its row, and its progress can be reopened.
     const queued = await createSyncRun(t.service.db, {
@@ -260,6 +270,177 @@ Deno.test("admin UI: columns, sync with live progress, session expiry", async ()
       .click();
     await page.waitForURL(`${t.origin}/login?reason=expired`);
     assert.match(await page.locator(".alert-info").innerText(), /Your session has expired/);
+
+    await context.close();
+  } finally {
+    await browser?.close();
+    await t.close();
+  }
+});
+
+Deno.test("admin UI: cancel, history, run page, schedule edit", async () => {
+  const t = await startTestService({
+    env: { PEMS_SIM_ROWS: "RIO=6000,HOLNG=500", SYNC_BATCH_SIZE: "250" },
+  });
+  let browser: Browser | undefined;
+  try {
+    const pfaId = await t.configId("PEMS PFA Read");
+    assert.equal((await t.api("PATCH", `/api/configs/${pfaId}`, { pageSize: 250 })).status, 200);
+    const simulator = t.service.simulator!;
+    // Three bad rows early in RIO, so the cancelled run has quarantined rows to show.
+    simulator.setBadCells([5, 30, 120].map((index) => ({
+      grid: "CUPFAG",
+      organization: "RIO",
+      index,
+      alias: "pfs_f_startdate",
+      value: "31-FEB-2025",
+    })));
+    const holng = await t.api("POST", "/api/pems/sync", {
+      apiConfigId: pfaId,
+      organization: "HOLNG",
+      mode: "full",
+    });
+    assert.equal((await t.waitForRun(holng.body.syncId)).status, "completed");
+    // Slow RIO pages, so that the run is still going when Cancel is pressed.
+    simulator.setFaults([{ kind: "latency", ms: 200, match: { organization: "RIO" } }]);
+
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: chromiumArgs,
+      headless: true,
+    });
+    const context = await browser.newContext({
+      timezoneId: browserTimeZone,
+      viewport: { width: 1440, height: 900 },
+    });
+    const page = await context.newPage();
+    const consoleErrors: string[] = [];
+    page.on("console", (message) => {
+      // The browser reports each 4xx response, such as the 400 of the invalid schedule.
+      if (message.type() !== "error" || message.text().startsWith("Failed to load resource")) {
+        return;
+      }
+      consoleErrors.push(message.text());
+    });
+    page.on("pageerror", (error) => consoleErrors.push(error.message));
+    page.on("response", (response) => {
+      if (response.status() === 404) consoleErrors.push(`404 ${response.url()}`);
+    });
+    await logIn(page, t.origin);
+
+    // Start a sync of RIO and cancel it from the progress modal.
+    await rowOf(page, "PEMS PFA Read").getByRole("button", { name: /Sync data/i }).click();
+    const dialog = page.locator("dialog#sync-dialog[open]");
+    await dialog.getByLabel("Organization").selectOption("RIO");
+    await dialog.getByRole("button", { name: "Start sync" }).click();
+    const modal = page.locator("dialog#progress-dialog[open]");
+    await page.waitForFunction(
+      () =>
+        /Processing: ([1-9]\d*)%/.test(
+          document.querySelector(".progress-status")?.textContent ?? "",
+        ),
+      undefined,
+      { timeout: 60_000 },
+    );
+    await modal.getByRole("button", { name: "Cancel sync" }).click();
+    await modal.locator(".alert-warning").waitFor({ timeout: 60_000 });
+    assert.match(
+      await modal.locator(".alert-warning").innerText(),
+      /Sync cancelled after [\d,]+ records\. The rows written before the cancel stay/,
+    );
+    assert.match(await modal.locator(".progress-status").innerText(), /^Cancelled at \d+%$/);
+    assert.equal(await modal.getByRole("button", { name: "Cancel sync" }).count(), 0);
+
+    // The run's page: summary, quarantined rows with their raw cells, and the log.
+    await modal.getByRole("link", { name: "Run details" }).click();
+    await page.waitForURL(/\/admin\/syncs\/[0-9a-f-]{36}$/);
+    const syncId = page.url().split("/").at(-1)!;
+    const run = (await t.api("GET", `/api/pems/sync/${syncId}`)).body;
+    assert.equal(run.status, "cancelled");
+    assert.equal(run.organization, "RIO");
+    assert.match(await page.locator("h1").innerText(), /Sync run: PEMS PFA Read · RIO/);
+    assert.match(await page.locator(".summary").innerText(), /Cancelled/);
+    const quarantine = page.locator("table.quarantine tbody tr");
+    assert.equal(await quarantine.count(), 3);
+    assert.deepEqual(
+      await page.locator("table.quarantine tbody th").allInnerTexts(),
+      ["6", "31", "121"],
+    );
+    await quarantine.first().locator("summary").click();
+    assert.match(
+      await quarantine.first().locator(".bad-cell").innerText(),
+      /pfs_f_startdate\s+31-FEB-2025/,
+    );
+    const messages = await page.locator("table.run-log td[data-label=Message]").allInnerTexts();
+    assert.equal(messages[0], "run started");
+    assert.ok(messages.includes("cancel requested"), `log: ${messages}`);
+    assert.equal(messages.at(-1), "run cancelled");
+    // A cancel that arrives while a page is read ends the run in that page's first batch, which
+    // then has its own line with outcome "cancelled".
+    const pages = messages.filter((message) => message === "page synced").length;
+    const written = Math.ceil(run.processedRecords / 250);
+    assert.ok(pages === written || pages === written + 1, `log: ${messages}`);
+    const firstTime = await page.locator("table.run-log tbody time").first().innerText();
+    assert.match(firstTime, /^\d{2}:\d{2}:\d{2}$/);
+    await page.screenshot({
+      path: new URL("run_detail.png", screenshotDir).pathname,
+      fullPage: true,
+    });
+
+    // The history page lists the cancelled run above the completed one.
+    await page.getByRole("link", { name: "Sync history: PEMS PFA Read" }).click();
+    await page.waitForURL(`${t.origin}/admin/configs/${pfaId}/history`);
+    const rows = page.locator("table.history tbody tr");
+    assert.equal(await rows.count(), 2);
+    const newest = await rows.first().innerText();
+    assert.match(newest, /Cancelled/);
+    assert.match(newest, /RIO/);
+    assert.match(newest, new RegExp(adminEmail.replace(".", "\\.")));
+    assert.match(await rows.nth(1).innerText(), /Completed[\s\S]*HOLNG[\s\S]*500/);
+    assert.equal(
+      await rows.first().locator("a").getAttribute("href"),
+      `/admin/syncs/${syncId}`,
+    );
+    await screenshot(page, "history.png");
+
+    // Schedule: an invalid value shows the server's message in the dialog, a valid one saves.
+    await page.getByRole("link", { name: "API connectivity" }).first().click();
+    await page.waitForURL(`${t.origin}/admin/api-connectivity`);
+    const row = rowOf(page, "PEMS PFA Read");
+    await row.getByRole("button", { name: "Edit schedule of PEMS PFA Read" }).click();
+    const scheduleDialog = page.locator("dialog#schedule-dialog[open]");
+    await scheduleDialog.waitFor();
+    await scheduleDialog.getByLabel("Schedule").fill("daily");
+    await scheduleDialog.getByRole("button", { name: "Save schedule" }).click();
+    const error = scheduleDialog.getByRole("alert");
+    await error.waitFor();
+    assert.match(await error.innerText(), /invalid schedule "daily": give the UTC time/);
+    // Twelve hours away from now, so the scheduler does not start a run during the test.
+    const hour = String((new Date().getUTCHours() + 12) % 24).padStart(2, "0");
+    await scheduleDialog.getByLabel("Schedule").fill(`daily@${hour}:30`);
+    await scheduleDialog.getByLabel("Organizations").fill("rio");
+    await scheduleDialog.getByRole("button", { name: "Save schedule" }).click();
+    await page.locator("dialog[open]").waitFor({ state: "detached" });
+    assert.equal(await page.locator("dialog[open]").count(), 0);
+    const config = (await t.api("GET", `/api/configs/${pfaId}`)).body;
+    assert.equal(config.schedule, `daily@${hour}:30`);
+    assert.deepEqual(config.scheduleOrganizations, ["RIO"]);
+    const next = nextScheduledTime(
+      parseSchedule(config.schedule),
+      new Date(config.lastScheduledAt),
+    );
+    // static/app.js formats the new row's times once htmx settles it, after the dialog closed.
+    const expected = `daily@${hour}:30\nRIO\nNext ${formatDateTime(next, browserTimeZone)}\nEdit`;
+    const cellText = await page.waitForFunction(
+      ([id, text]) => {
+        const cell = document.querySelector<HTMLElement>(`#config-row-${id} [data-label=Schedule]`);
+        return cell?.innerText === text ? text : false;
+      },
+      [String(pfaId), expected],
+    );
+    assert.equal(await cellText.jsonValue(), expected);
+    await waitForFocus(page, `schedule-button-${pfaId}`);
+    assert.deepEqual(consoleErrors, [], "no errors in the browser console");
 
     await context.close();
   } finally {
