@@ -1,13 +1,11 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
-import { recordAudit } from "../db/audit_log.ts";
 import { loadApiConfiguration } from "../db/api_configurations.ts";
-import { loadSyncRun, requestCancel, type SyncRun, terminalStatuses } from "../db/sync_runs.ts";
-import { appendRunEndLog, appendSyncRunLog } from "../db/sync_run_logs.ts";
+import { loadSyncRun, type SyncRun, terminalStatuses } from "../db/sync_runs.ts";
 import type { User } from "../db/users.ts";
 import { log } from "../lib/log.ts";
-import { publishProgress, toSyncProgress } from "../sync/progress.ts";
+import { toSyncProgress } from "../sync/progress.ts";
 import { ErrorMessage } from "../views/layout.tsx";
 import {
   CancelRequested,
@@ -21,6 +19,7 @@ import { runStatusLabel } from "../views/run_status.tsx";
 import { visibleRun } from "./access.ts";
 import { canOperate } from "./admin_configs.tsx";
 import { requireRole } from "./auth.ts";
+import { cancelRunForUser } from "./sync_cancel.ts";
 import type { AppEnv, Services } from "./context.ts";
 import { followRunProgress } from "./progress_stream.ts";
 import { validate } from "./validation.ts";
@@ -106,31 +105,16 @@ export function adminSyncRoutes(services: Services) {
       requireRole("admin", "operator"),
       validate("param", syncIdSchema),
       async (c) => {
-        const user = c.get("user");
-        const before = await loadVisibleRun(user, c.req.valid("param").syncId);
-        if (terminalStatuses.has(before.status)) return c.html(<AlreadyEnded run={before} />);
-        const run = await requestCancel(db, before.id) ?? before;
-        if (run.status === "completed" || run.status === "failed") {
+        const { before, run } = await cancelRunForUser(
+          services,
+          c.get("user"),
+          c.req.valid("param").syncId,
+        );
+        if (
+          terminalStatuses.has(before.status) || run.status === "completed" ||
+          run.status === "failed"
+        ) {
           return c.html(<AlreadyEnded run={run} />);
-        }
-        await recordAudit(db, {
-          user,
-          action: "sync.cancel",
-          targetType: "sync_run",
-          targetId: run.id,
-          organization: run.organization,
-        });
-        if (!before.cancelRequestedAt) {
-          await appendSyncRunLog(db, run.id, {
-            level: "info",
-            message: "cancel requested",
-            fields: { by: user.email },
-          });
-        }
-        if (run.status === "cancelled") {
-          // A queued run ends at once, and no worker will record or publish that.
-          await appendRunEndLog(db, run);
-          await publishProgress(services.kv, run);
         }
         return c.html(<CancelRequested />);
       },

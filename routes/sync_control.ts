@@ -1,11 +1,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { listQuarantinedRows } from "../db/quarantine.ts";
-import { loadSyncRun, requestCancel } from "../db/sync_runs.ts";
-import { HttpError } from "../lib/http_error.ts";
-import { publishProgress, toSyncProgress } from "../sync/progress.ts";
-import { recordAudit } from "../db/audit_log.ts";
+import { loadSyncRun } from "../db/sync_runs.ts";
+import { toSyncProgress } from "../sync/progress.ts";
 import { visibleRun } from "./access.ts";
+import { cancelRunForUser } from "./sync_cancel.ts";
 import { requireRole } from "./auth.ts";
 import type { AppEnv, Services } from "./context.ts";
 import { validate } from "./validation.ts";
@@ -20,8 +19,6 @@ export const pageSchema = z.strictObject({
 /** Cancel a run and list its quarantined rows, under /api/pems/sync/:syncId. */
 export function syncControlRoutes(services: Services) {
   const { db } = services;
-  const notFound = (syncId: string) =>
-    new HttpError(404, "not_found", `sync run ${syncId} not found`);
 
   return new Hono<AppEnv>()
     .post(
@@ -29,22 +26,11 @@ export function syncControlRoutes(services: Services) {
       requireRole("admin", "operator"),
       validate("param", syncIdSchema),
       async (c) => {
-        const { syncId } = c.req.valid("param");
-        const user = c.get("user");
-        visibleRun(user, await loadSyncRun(db, syncId), syncId);
-        const run = await requestCancel(db, syncId);
-        if (!run) throw notFound(syncId);
-        await recordAudit(db, {
-          user,
-          action: "sync.cancel",
-          targetType: "sync_run",
-          targetId: run.id,
-          organization: run.organization,
-        });
-        if (run.status === "cancelled") {
-          // A queued run ends at once; tell the SSE streams.
-          await publishProgress(services.kv, run);
-        }
+        const { run } = await cancelRunForUser(
+          services,
+          c.get("user"),
+          c.req.valid("param").syncId,
+        );
         return c.json(toSyncProgress(run), 202);
       },
     )

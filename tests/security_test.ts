@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { SignJWT, UnsecuredJWT } from "jose";
+import { createSyncRun } from "../db/sync_runs.ts";
 import { adminEmail, adminPassword, startTestService } from "./support/service.ts";
 
 async function jwtSecretOf(dataDir: string): Promise<Uint8Array> {
@@ -160,7 +161,21 @@ Deno.test("security: audit log records starts, cancels and changes for admins", 
       organization: "RIO",
     });
     await t.waitForRun(started.body.syncId);
+    // Cancelling a run that already ended changes nothing and is not audited.
     await t.api("POST", `/api/pems/sync/${started.body.syncId}/cancel`);
+    const queued = await createSyncRun(t.service.db, {
+      id: crypto.randomUUID(),
+      apiConfigurationId: configId,
+      organization: "BECH",
+      entity: "pfa",
+      mode: "full",
+      startedBy: null,
+      batchSize: 1000,
+      pageSize: 1000,
+    });
+    assert.ok("run" in queued);
+    const cancelled = await t.api("POST", `/api/pems/sync/${queued.run.id}/cancel`);
+    assert.equal(cancelled.body.status, "cancelled");
     await t.api("PATCH", `/api/configs/${configId}`, { password: "new-Secret-77" });
     await t.api("POST", "/api/users", {
       email: "v@example.test",
