@@ -1,15 +1,19 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { listActiveSyncRuns } from "../db/active_sync_runs.ts";
-import { type ApiConfiguration, loadApiConfiguration } from "../db/api_configurations.ts";
+import {
+  type ApiConfiguration,
+  listApiConfigurations,
+  loadApiConfiguration,
+} from "../db/api_configurations.ts";
 import type { User } from "../db/users.ts";
 import { pullEntities } from "../sync/feeds.ts";
 import { type SyncProgress, toSyncProgress } from "../sync/progress.ts";
 import { nextScheduledTime, parseSchedule, ScheduleError } from "../sync/schedule.ts";
-import { testConnection } from "../sync/test_connection.ts";
 import { ConfigRow, type ConfigRowModel } from "../views/config_row.tsx";
-import { visibleConfiguration } from "./access.ts";
+import { canSeeConfiguration, visibleConfiguration } from "./access.ts";
 import { requireRole } from "./auth.ts";
+import { testConfigAction } from "./config_actions.ts";
 import type { AppEnv, Services } from "./context.ts";
 import { validate } from "./validation.ts";
 
@@ -52,7 +56,7 @@ export function toConfigRowModel(
     pulledEntities: pullEntities(config.feeds),
     activeRuns: activeRuns.filter((run) => run.apiConfigId === config.id),
     canOperate: canOperate(user),
-    canEditSchedule: user.role === "admin",
+    canEdit: user.role === "admin",
     nextScheduledAt: schedule.next,
     scheduleProblem: schedule.problem,
   };
@@ -65,6 +69,16 @@ export async function loadConfigOr404(
   id: number,
 ): Promise<ApiConfiguration> {
   return visibleConfiguration(user, await loadApiConfiguration(services.db, id), id);
+}
+
+/** Builds the rows of the connectivity table: the configurations the user may see, by name. */
+export async function listConfigRows(services: Services, user: User): Promise<ConfigRowModel[]> {
+  const configs = (await listApiConfigurations(services.db)).filter((config) =>
+    canSeeConfiguration(user, config)
+  );
+  const activeRuns = await listActiveProgress(services);
+  const now = new Date();
+  return configs.map((config) => toConfigRowModel(config, activeRuns, user, now));
 }
 
 /** Lists the queued and running runs of every configuration as progress. */
@@ -88,10 +102,8 @@ export function adminConfigRoutes(services: Services) {
       async (c) => {
         const user = c.get("user");
         const { id } = c.req.valid("param");
-        const tested = await loadConfigOr404(services, user, id);
-        const result = await testConnection(services.db, services.cipher, tested, {
-          fetch: services.fetch,
-        });
+        // Records config.test in the audit log, as POST /api/configs/:id/test does.
+        const result = await testConfigAction(services, user, id);
         // Reloaded because the test stored its outcome as the configuration's status.
         const config = await loadConfigOr404(services, user, id);
         const model = toConfigRowModel(config, await listActiveProgress(services), user);

@@ -1,13 +1,11 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { updateApiConfiguration } from "../db/api_configurations.ts";
-import { recordAudit } from "../db/audit_log.ts";
-import { HttpError } from "../lib/http_error.ts";
 import { ConfigRow } from "../views/config_row.tsx";
 import { ErrorMessage } from "../views/layout.tsx";
 import { ScheduleDialog, scheduleErrorId } from "../views/schedule_dialog.tsx";
 import { listActiveProgress, loadConfigOr404, toConfigRowModel } from "./admin_configs.tsx";
 import { requireRole } from "./auth.ts";
+import { updateConfigAction } from "./config_actions.ts";
 import { updateSchema } from "./configs.ts";
 import type { AppEnv, Services } from "./context.ts";
 import { validate } from "./validation.ts";
@@ -65,16 +63,7 @@ export function adminScheduleRoutes(services: Services) {
         const message = describeIssues(parsed.error.issues, values.scheduleOrganizations);
         return c.html(<ErrorMessage message={message} />, 400);
       }
-      const updated = await updateApiConfiguration(services.db, services.cipher, id, parsed.data);
-      if (!updated) throw new HttpError(404, "not_found", `API configuration ${id} not found`);
-      await recordAudit(services.db, {
-        user,
-        action: "config.update",
-        targetType: "api_configuration",
-        targetId: updated.id,
-        organization: updated.organization,
-        details: { name: updated.name, fields: ["schedule", "scheduleOrganizations"] },
-      });
+      const updated = await updateConfigAction(services, user, id, parsed.data);
       const model = toConfigRowModel(updated, await listActiveProgress(services), user);
       return c.html(<ConfigRow model={model} />);
     });

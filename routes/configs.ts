@@ -1,24 +1,16 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import {
-  type ApiConfiguration,
-  type ApiConfigurationInput,
-  createApiConfiguration,
-  deleteApiConfiguration,
-  listApiConfigurations,
-  loadApiConfiguration,
-  updateApiConfiguration,
-} from "../db/api_configurations.ts";
-import { recordAudit } from "../db/audit_log.ts";
-import { isUniqueViolation } from "../db/database.ts";
-import { organizationExists } from "../db/organizations.ts";
-import type { User } from "../db/users.ts";
-import { HttpError } from "../lib/http_error.ts";
+import { listApiConfigurations, loadApiConfiguration } from "../db/api_configurations.ts";
 import { feedsSchema } from "../sync/feeds.ts";
 import { scheduleProblem } from "../sync/schedule.ts";
-import { testConnection } from "../sync/test_connection.ts";
 import { canSeeConfiguration, visibleConfiguration } from "./access.ts";
 import { requireRole } from "./auth.ts";
+import {
+  createConfigAction,
+  deleteConfigAction,
+  testConfigAction,
+  updateConfigAction,
+} from "./config_actions.ts";
 import type { AppEnv, Services } from "./context.ts";
 import { validate } from "./validation.ts";
 
@@ -80,36 +72,9 @@ const idSchema = z.object({ id: z.coerce.number().int().positive() });
 /** Body of POST /api/configs/:id/test; exported for the OpenAPI document. */
 export const testSchema = z.strictObject({ organization: z.string().min(1).max(30).optional() });
 
-type ConfigBody = z.infer<typeof updateSchema>;
-
-function toInput(body: ConfigBody): ApiConfigurationInput {
-  const { password, apiKey, ...rest } = body;
-  if (password !== undefined && apiKey !== undefined) {
-    throw new HttpError(400, "invalid_request", "set either password or apiKey, not both");
-  }
-  return { ...rest, secret: password !== undefined ? password : apiKey };
-}
-
 /** /api/configs: API configurations with their sync statistics, never their credentials. */
 export function configRoutes(services: Services) {
-  const { db, cipher } = services;
-
-  async function checkedInput(body: ConfigBody): Promise<ApiConfigurationInput> {
-    const input = toInput(body);
-    if (input.organization && !(await organizationExists(db, input.organization))) {
-      throw new HttpError(
-        400,
-        "invalid_request",
-        `organization ${input.organization} not found: add it first with POST /api/organizations`,
-      );
-    }
-    return input;
-  }
-
-  async function loadVisible(user: User, id: number) {
-    return visibleConfiguration(user, await loadApiConfiguration(db, id), id);
-  }
-
+  const { db } = services;
   return new Hono<AppEnv>()
     .get("/", async (c) => {
       const user = c.get("user");
@@ -117,12 +82,11 @@ export function configRoutes(services: Services) {
       return c.json({ configs: configs.filter((config) => canSeeConfiguration(user, config)) });
     })
     .get("/:id", validate("param", idSchema), async (c) => {
-      return c.json(await loadVisible(c.get("user"), c.req.valid("param").id));
+      const { id } = c.req.valid("param");
+      return c.json(visibleConfiguration(c.get("user"), await loadApiConfiguration(db, id), id));
     })
     .post("/", requireRole("admin"), validate("json", createSchema), async (c) => {
-      const input = await checkedInput(c.req.valid("json"));
-      const created = await uniqueName(input.name, () => createApiConfiguration(db, cipher, input));
-      await audit(services, c.get("user"), "config.create", created, changedFields(input));
+      const created = await createConfigAction(services, c.get("user"), c.req.valid("json"));
       return c.json(created, 201, { Location: `/api/configs/${created.id}` });
     })
     .patch(
@@ -132,33 +96,11 @@ export function configRoutes(services: Services) {
       validate("json", updateSchema),
       async (c) => {
         const { id } = c.req.valid("param");
-        await loadVisible(c.get("user"), id);
-        const input = await checkedInput(c.req.valid("json"));
-        const updated = await uniqueName(
-          input.name,
-          () => updateApiConfiguration(db, cipher, id, input),
-        );
-        if (!updated) throw new HttpError(404, "not_found", `API configuration ${id} not found`);
-        await audit(services, c.get("user"), "config.update", updated, changedFields(input));
-        return c.json(updated);
+        return c.json(await updateConfigAction(services, c.get("user"), id, c.req.valid("json")));
       },
     )
     .delete("/:id", requireRole("admin"), validate("param", idSchema), async (c) => {
-      const { id } = c.req.valid("param");
-      const config = await loadVisible(c.get("user"), id);
-      const active = await db.query(
-        "select 1 from sync_runs where api_configuration_id = $1 and status in ('queued', 'running')",
-        [id],
-      );
-      if (active.length > 0) {
-        throw new HttpError(
-          409,
-          "sync_in_progress",
-          "cancel the configuration's active runs first",
-        );
-      }
-      await deleteApiConfiguration(db, id);
-      await audit(services, c.get("user"), "config.delete", config, {});
+      await deleteConfigAction(services, c.get("user"), c.req.valid("param").id);
       return c.body(null, 204);
     })
     .post(
@@ -167,46 +109,9 @@ export function configRoutes(services: Services) {
       validate("param", idSchema),
       validate("json", testSchema),
       async (c) => {
-        const config = await loadVisible(c.get("user"), c.req.valid("param").id);
-        const result = await testConnection(db, cipher, config, {
-          organization: c.req.valid("json").organization,
-          fetch: services.fetch,
-        });
-        await audit(services, c.get("user"), "config.test", config, { ok: result.ok });
-        return c.json(result);
+        const { id } = c.req.valid("param");
+        const { organization } = c.req.valid("json");
+        return c.json(await testConfigAction(services, c.get("user"), id, organization));
       },
     );
-}
-
-/** Names of the fields a request set, with credentials reduced to "changed". */
-function changedFields(input: ApiConfigurationInput): Record<string, unknown> {
-  const fields = Object.keys(input).filter((key) => input[key as keyof typeof input] !== undefined);
-  return { fields };
-}
-
-function audit(
-  services: Services,
-  user: User,
-  action: string,
-  config: ApiConfiguration,
-  details: Record<string, unknown>,
-) {
-  return recordAudit(services.db, {
-    user,
-    action,
-    targetType: "api_configuration",
-    targetId: config.id,
-    organization: config.organization,
-    details: { name: config.name, ...details },
-  });
-}
-
-/** Runs a write and turns a duplicate name into 409. */
-async function uniqueName<T>(name: string | undefined, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    throw new HttpError(409, "conflict", `an API configuration named "${name}" already exists`);
-  }
 }

@@ -1,17 +1,20 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { listApiConfigurations } from "../db/api_configurations.ts";
 import { HttpError } from "../lib/http_error.ts";
+import { log } from "../lib/log.ts";
 import { ConnectivityPage } from "../views/connectivity_page.tsx";
 import { LoginPage } from "../views/login_page.tsx";
-import { canSeeConfiguration } from "./access.ts";
-import { adminConfigRoutes, listActiveProgress, toConfigRowModel } from "./admin_configs.tsx";
+import { adminAuditRoutes } from "./admin_audit.tsx";
+import { adminConfigFormRoutes } from "./admin_config_form.tsx";
+import { adminConfigRoutes, listConfigRows } from "./admin_configs.tsx";
 import { adminHistoryRoutes } from "./admin_history.tsx";
 import { adminScheduleRoutes } from "./admin_schedule.tsx";
 import { syncDialogRoutes } from "./admin_sync_dialog.tsx";
 import { adminSyncRunRoutes } from "./admin_sync_run.tsx";
 import { adminSyncRoutes } from "./admin_syncs.tsx";
+import { adminUserRoutes } from "./admin_users.tsx";
 import {
+  clientAddressOf,
   findUserByCredentials,
   issueToken,
   tokenLifetimeSeconds,
@@ -79,9 +82,18 @@ export function pageRoutes(services: Services) {
     }
     const parsed = loginFormSchema.safeParse(await c.req.parseBody());
     const email = parsed.success ? parsed.data.email : "";
-    const user = parsed.success
-      ? await findUserByCredentials(services, email, parsed.data.password)
-      : undefined;
+    let user;
+    try {
+      user = parsed.success
+        ? await findUserByCredentials(services, email, parsed.data.password, clientAddressOf(c))
+        : undefined;
+    } catch (error) {
+      if (!(error instanceof HttpError) || error.status !== 429) throw error;
+      log("warn", "login rejected: too many failed logins", { clientAddress: clientAddressOf(c) });
+      // "too many failed logins: try again in 15 minutes", as a sentence on the page.
+      const message = `${error.message[0].toUpperCase()}${error.message.slice(1)}.`;
+      return c.html(<LoginPage error={message} email={email} />, 429, error.headers);
+    }
     if (!user) {
       return c.html(<LoginPage error="Invalid email or password." email={email} />, 401);
     }
@@ -100,13 +112,7 @@ export function pageRoutes(services: Services) {
   app.use("/admin/*", requirePageUser(services));
   app.get(homePath, async (c) => {
     const user = c.get("user");
-    const configs = (await listApiConfigurations(services.db)).filter((config) =>
-      canSeeConfiguration(user, config)
-    );
-    const activeRuns = await listActiveProgress(services);
-    const now = new Date();
-    const rows = configs.map((config) => toConfigRowModel(config, activeRuns, user, now));
-    return c.html(<ConnectivityPage user={user} rows={rows} />);
+    return c.html(<ConnectivityPage user={user} rows={await listConfigRows(services, user)} />);
   });
   // Lets static/app.js find out whether a failed progress stream means the session ended.
   app.get("/admin/session", (c) => c.body(null, 204));
@@ -114,7 +120,10 @@ export function pageRoutes(services: Services) {
   app.route("/admin/configs", syncDialogRoutes(services));
   app.route("/admin/configs", adminScheduleRoutes(services));
   app.route("/admin/configs", adminHistoryRoutes(services));
+  app.route("/admin/configs", adminConfigFormRoutes(services));
   app.route("/admin/syncs", adminSyncRoutes(services));
   app.route("/admin/syncs", adminSyncRunRoutes(services));
+  app.route("/admin/users", adminUserRoutes(services));
+  app.route("/admin/audit", adminAuditRoutes(services));
   return app;
 }

@@ -70,17 +70,40 @@
     openDialogs(element);
   });
 
+  // A button with data-add-row="LIST" and data-template="TEMPLATE" appends a copy of the
+  // template's content to the element with id LIST, such as another header row, and focuses
+  // its first field.
+  function addRow(button) {
+    var list = document.getElementById(button.getAttribute("data-add-row"));
+    var template = document.getElementById(button.getAttribute("data-template"));
+    if (!list || !(template instanceof HTMLTemplateElement)) return;
+    var row = template.content.firstElementChild.cloneNode(true);
+    list.appendChild(row);
+    var field = row.querySelector("input, select, textarea");
+    if (field) field.focus();
+  }
+
   document.addEventListener("click", function (event) {
     var closer = event.target.closest("[data-close-dialog]");
     if (closer && closer.closest("dialog")) closer.closest("dialog").close();
+    var adder = event.target.closest("[data-add-row]");
+    if (adder) addRow(adder);
   });
 
-  // The close event does not bubble, so it is caught on the way down.
+  // The close event does not bubble, so it is caught on the way down. data-return-focus lists
+  // ids separated by spaces, and the first element still on the page gets the focus. A dialog
+  // that deleted its row's button thus falls back to another one.
   document.addEventListener("close", function (event) {
     var dialog = event.target;
     if (!(dialog instanceof HTMLDialogElement)) return;
-    var target = document.getElementById(dialog.getAttribute("data-return-focus") || "");
-    if (target) target.focus();
+    var ids = (dialog.getAttribute("data-return-focus") || "").split(" ");
+    for (var i = 0; i < ids.length; i++) {
+      var target = ids[i] && document.getElementById(ids[i]);
+      if (target) {
+        target.focus();
+        return;
+      }
+    }
   }, true);
 
   // A dialog form with data-close-on-success closes its dialog after a 2xx response. Error

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { recordAudit } from "../db/audit_log.ts";
 import { createSyncRun } from "../db/sync_runs.ts";
 import { appendSyncRunLog, listSyncRunLogs } from "../db/sync_run_logs.ts";
 import { hashPassword } from "../lib/passwords.ts";
@@ -848,6 +849,640 @@ Deno.test("pages: modal shows deleted rows and error samples", async () => {
     assert.match(modal.text, /First rows with errors/);
     assert.match(modal.text, /<li>row 4: invalid date<\/li><li>row 9: no key<\/li>/);
     assert.match(modal.text, /2 errors, 7 marked deleted\)/);
+  } finally {
+    await t.close();
+  }
+});
+
+/** Headers of an htmx request from the service's own pages. */
+function htmxHeaders(t: TestService, cookie: string): Record<string, string> {
+  return { cookie, origin: t.origin, "hx-request": "true" };
+}
+
+/** Posts a form as htmx does; `fields` may repeat a name, as checkboxes do. */
+function postForm(t: TestService, path: string, cookie: string, fields: [string, string][]) {
+  const body = new URLSearchParams(fields).toString();
+  return send(t, "POST", path, { ...htmxHeaders(t, cookie), ...formType }, body);
+}
+
+/** Returns the audit entries of an action, newest first. */
+async function auditEntries(t: TestService, action: string) {
+  const { body } = await t.api("GET", "/api/audit?limit=500");
+  return body.entries.filter((entry: { action: string }) => entry.action === action);
+}
+
+/** Returns the emails in the rows of the users table. */
+function userEmails(html: string): string[] {
+  return [...html.matchAll(/<span class="user-email">([^<]+)<\/span>/g)].map((match) => match[1]);
+}
+
+Deno.test("pages: users, audit and config forms are for admins", async () => {
+  const t = await startTestService();
+  try {
+    const configId = await t.configId("PEMS PFA Read");
+    const pages = [
+      "/admin/users",
+      "/admin/users/new",
+      "/admin/users/1/edit",
+      "/admin/users/1/delete-dialog",
+      "/admin/audit",
+      "/admin/configs/new",
+      `/admin/configs/${configId}/edit`,
+      `/admin/configs/${configId}/delete-dialog`,
+    ];
+    const actions = [
+      "/admin/users",
+      "/admin/users/1",
+      "/admin/users/1/delete",
+      "/admin/configs",
+      `/admin/configs/${configId}`,
+      `/admin/configs/${configId}/delete`,
+    ];
+    for (const path of pages) {
+      const { response } = await send(t, "GET", path);
+      assert.equal(response.status, 303, path);
+      assert.equal(response.headers.get("location"), "/login", path);
+    }
+    for (const path of actions) {
+      const { response } = await send(t, "POST", path, { origin: t.origin, "hx-request": "true" });
+      assert.equal(response.status, 401, path);
+      assert.equal(response.headers.get("hx-redirect"), "/login", path);
+    }
+
+    const operator = await logInAs(t, "operator", ["RIO"]);
+    const viewer = await logInAs(t, "viewer", ["RIO"]);
+    for (const cookie of [operator, viewer]) {
+      for (const path of pages) {
+        const { response, text } = await send(t, "GET", path, { cookie });
+        assert.equal(response.status, 403, path);
+        assert.match(text, /<h1>Request failed<\/h1>/, path);
+        assert.match(text, /requires role admin/, path);
+      }
+      for (const path of actions) {
+        const { response, text } = await postForm(t, path, cookie, [["role", "admin"]]);
+        assert.equal(response.status, 403, path);
+        assert.equal(response.headers.get("hx-retarget"), "#flash", path);
+        assert.match(text, /requires role admin/, path);
+      }
+      const home = await send(t, "GET", "/admin/api-connectivity", { cookie });
+      assert.match(home.text, /href="\/admin\/api-connectivity" aria-current="page"/);
+      assert.doesNotMatch(home.text, /href="\/admin\/users"/, "no Users link");
+      assert.doesNotMatch(home.text, /href="\/admin\/audit"/, "no Audit log link");
+      assert.doesNotMatch(home.text, /Add configuration/);
+      assert.doesNotMatch(home.text, /\/edit"/, "no Edit buttons");
+      assert.doesNotMatch(home.text, /delete-dialog/, "no Delete buttons");
+    }
+    const users = await send(t, "GET", "/admin/users", { cookie: operator });
+    assert.doesNotMatch(users.text, /viewer@example\.test/, "the 403 page lists no users");
+
+    const admin = await logIn(t);
+    const home = await send(t, "GET", "/admin/api-connectivity", { cookie: admin });
+    assert.match(home.text, /<a href="\/admin\/users"\s*>Users<\/a>/);
+    assert.match(home.text, /<a href="\/admin\/audit"\s*>Audit log<\/a>/);
+    assert.match(home.text, /hx-get="\/admin\/configs\/new"/);
+    const row = rowsByName(home.text).get("PEMS PFA Read")!;
+    assert.match(row, new RegExp(`hx-get="/admin/configs/${configId}/edit"`));
+    assert.match(row, new RegExp(`hx-get="/admin/configs/${configId}/delete-dialog"`));
+    for (const path of pages) {
+      const { response } = await send(t, "GET", path, { cookie: admin });
+      assert.equal(response.status, 200, path);
+    }
+    const usersPage = await send(t, "GET", "/admin/users", { cookie: admin });
+    assert.match(usersPage.text, /<a href="\/admin\/users" aria-current="page">Users<\/a>/);
+    assert.deepEqual(userEmails(usersPage.text), [
+      "admin@example.test",
+      "operator@example.test",
+      "viewer@example.test",
+    ]);
+    assert.doesNotMatch(usersPage.text, /\sstyle="/, "no style attributes");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("pages: users create, edit and delete", async () => {
+  const t = await startTestService();
+  try {
+    const cookie = await logIn(t);
+    const dialog = await send(t, "GET", "/admin/users/new", htmxHeaders(t, cookie));
+    assert.match(dialog.text, /<dialog class="modal" id="user-dialog"/);
+    assert.match(dialog.text, /hx-post="\/admin\/users" hx-target="#users-table"/);
+    const choices = [...dialog.text.matchAll(/name="organizations" value="(\w+)"/g)]
+      .map((match) => match[1]);
+    assert.deepEqual(choices, ["BECH", "HOLNG", "PORTARTHUR", "RIO"]);
+
+    // Create, with the checks of POST /api/users.
+    const password = "first-password-1";
+    const fields: [string, string][] = [
+      ["email", "Ops@Example.test"],
+      ["password", password],
+      ["role", "operator"],
+      ["organizations", "RIO"],
+      ["organizations", "HOLNG"],
+    ];
+    const created = await postForm(t, "/admin/users", cookie, fields);
+    assert.equal(created.response.status, 200, created.text);
+    assert.match(created.text, /^<div id="users-table"/);
+    assert.deepEqual(userEmails(created.text), ["admin@example.test", "ops@example.test"]);
+    assert.match(created.text, /<td data-label="Organizations">HOLNG, RIO<\/td>/);
+    assert.match(created.text, /<div id="flash" hx-swap-oob="innerHTML">/);
+    assert.match(created.text, /User ops@example\.test created\./);
+    assert.doesNotMatch(created.text, new RegExp(password));
+    const { body } = await t.api("GET", "/api/users");
+    const ops = body.users.find((user: { email: string }) => user.email === "ops@example.test");
+    assert.equal(ops.role, "operator");
+    assert.deepEqual(ops.organizations, ["HOLNG", "RIO"]);
+    const [createEntry] = await auditEntries(t, "user.create");
+    assert.equal(createEntry.userEmail, adminEmail);
+    assert.equal(createEntry.targetType, "user");
+    assert.equal(createEntry.targetId, String(ops.id));
+    assert.deepEqual(createEntry.details, {
+      email: "ops@example.test",
+      role: "operator",
+      organizations: ["HOLNG", "RIO"],
+    });
+
+    const refusals: [[string, string][], number, RegExp][] = [
+      [fields, 409, /a user with email Ops@Example\.test exists/],
+      [
+        [["email", "x@example.test"], ["password", "short"], ["role", "viewer"]],
+        400,
+        /password: must be at least 12 characters/,
+      ],
+      [
+        [["email", "not-an-email"], ["password", password], ["role", "viewer"]],
+        400,
+        /email: expected an email address/,
+      ],
+      [[["email", "y@example.test"], ["password", password], ["role", "boss"]], 400, /role: /],
+      [
+        [["email", "z@example.test"], ["password", password], ["role", "viewer"], [
+          "organizations",
+          "NOPE",
+        ]],
+        400,
+        /organization NOPE not found/,
+      ],
+    ];
+    for (const [form, status, message] of refusals) {
+      const refused = await postForm(t, "/admin/users", cookie, form);
+      assert.equal(refused.response.status, status, refused.text);
+      assert.equal(refused.response.headers.get("hx-retarget"), "#user-form-error");
+      assert.equal(refused.response.headers.get("hx-reswap"), "innerHTML");
+      assert.match(refused.text, /role="alert"/);
+      assert.match(refused.text, message);
+    }
+    assert.equal((await t.api("GET", "/api/users")).body.users.length, 2, "no user was added");
+
+    // Edit: role, organizations, disabled; the dialog never shows a password.
+    const edit = await send(t, "GET", `/admin/users/${ops.id}/edit`, htmxHeaders(t, cookie));
+    assert.match(edit.text, /Edit user: ops@example\.test/);
+    assert.match(edit.text, /name="organizations" value="HOLNG" checked/);
+    assert.match(edit.text, /name="organizations" value="RIO" checked/);
+    assert.match(edit.text, /<option value="operator" selected>/);
+    assert.match(edit.text, /Leave it empty to keep the current password/);
+    const edited = await postForm(t, `/admin/users/${ops.id}`, cookie, [
+      ["role", "viewer"],
+      ["organizations", "RIO"],
+      ["disabled", "true"],
+      ["password", ""],
+    ]);
+    assert.equal(edited.response.status, 200, edited.text);
+    assert.match(edited.text, /User ops@example\.test saved\./);
+    assert.match(edited.text, /badge-disabled">Disabled</);
+    const afterEdit = (await t.api("GET", "/api/users")).body.users
+      .find((user: { id: number }) => user.id === ops.id);
+    assert.equal(afterEdit.role, "viewer");
+    assert.deepEqual(afterEdit.organizations, ["RIO"]);
+    assert.equal(afterEdit.disabled, true);
+    const [updateEntry] = await auditEntries(t, "user.update");
+    assert.deepEqual(updateEntry.details, {
+      email: "ops@example.test",
+      fields: ["role", "organizations", "disabled"],
+      role: "viewer",
+      organizations: ["RIO"],
+    });
+
+    // A new password, and enabled again: the user logs in with it.
+    const newPassword = "second-password-2";
+    const reset = await postForm(t, `/admin/users/${ops.id}`, cookie, [
+      ["role", "viewer"],
+      ["organizations", "RIO"],
+      ["password", newPassword],
+    ]);
+    assert.equal(reset.response.status, 200, reset.text);
+    assert.doesNotMatch(reset.text, new RegExp(newPassword));
+    const [resetEntry] = await auditEntries(t, "user.update");
+    assert.deepEqual(resetEntry.details.fields, ["password", "role", "organizations", "disabled"]);
+    const login = await t.api("POST", "/api/auth/login", {
+      email: "ops@example.test",
+      password: newPassword,
+    }, { token: null });
+    assert.equal(login.status, 200);
+    const short = await postForm(t, `/admin/users/${ops.id}`, cookie, [
+      ["role", "viewer"],
+      ["password", "short"],
+    ]);
+    assert.equal(short.response.status, 400);
+    assert.match(short.text, /password: must be at least 12 characters/);
+
+    // The last enabled admin stays an enabled admin.
+    const adminId = body.users.find((user: { email: string }) => user.email === adminEmail).id;
+    const selfEdit = await send(t, "GET", `/admin/users/${adminId}/edit`, htmxHeaders(t, cookie));
+    assert.match(selfEdit.text, /This is your own account/);
+    for (const change of [[["role", "viewer"]], [["role", "admin"], ["disabled", "true"]]]) {
+      const demoted = await postForm(
+        t,
+        `/admin/users/${adminId}`,
+        cookie,
+        change as [
+          string,
+          string,
+        ][],
+      );
+      assert.equal(demoted.response.status, 409);
+      assert.equal(demoted.response.headers.get("hx-retarget"), "#user-form-error");
+      assert.match(demoted.text, /this is the last enabled admin: make another admin first/);
+    }
+    const keepAdmin = await postForm(t, `/admin/users/${adminId}/delete`, cookie, []);
+    assert.equal(keepAdmin.response.status, 409);
+    assert.equal(keepAdmin.response.headers.get("hx-retarget"), "#confirm-error");
+    assert.match(keepAdmin.text, /last enabled admin/);
+    assert.equal((await auditEntries(t, "user.delete")).length, 0);
+
+    // Delete, after the confirmation dialog.
+    const confirm = await send(
+      t,
+      "GET",
+      `/admin/users/${ops.id}/delete-dialog`,
+      htmxHeaders(t, cookie),
+    );
+    assert.match(confirm.text, /<dialog class="modal" id="confirm-dialog" role="alertdialog"/);
+    assert.match(confirm.text, /Delete user: ops@example\.test/);
+    assert.match(confirm.text, new RegExp(`hx-post="/admin/users/${ops.id}/delete"`));
+    assert.match(
+      confirm.text,
+      new RegExp(`data-return-focus="user-delete-${ops.id} add-user-button"`),
+    );
+    const deleted = await postForm(t, `/admin/users/${ops.id}/delete`, cookie, []);
+    assert.equal(deleted.response.status, 200, deleted.text);
+    assert.deepEqual(userEmails(deleted.text), ["admin@example.test"]);
+    assert.match(deleted.text, /User ops@example\.test deleted\./);
+    const [deleteEntry] = await auditEntries(t, "user.delete");
+    assert.equal(deleteEntry.targetId, String(ops.id));
+    assert.deepEqual(deleteEntry.details, { email: "ops@example.test" });
+    const gone = await postForm(t, `/admin/users/${ops.id}/delete`, cookie, []);
+    assert.equal(gone.response.status, 404);
+    assert.match(gone.text, new RegExp(`user ${ops.id} not found`));
+  } finally {
+    await t.close();
+  }
+});
+
+/** Fields of a valid configuration form; `overrides` replace fields by name. */
+function configForm(
+  t: TestService,
+  overrides: Record<string, string> = {},
+  extra: [string, string][] = [],
+): [string, string][] {
+  const fields: Record<string, string> = {
+    name: "RIO PFA",
+    usage: "PEMS_PFA_READ",
+    url: `${t.origin}/pems-sim/axis/restservices/griddata`,
+    operationType: "read",
+    organization: "RIO",
+    authType: "basic",
+    username: "pems",
+    secret: "pems-demo",
+    tenant: "DEMO_DEV",
+    gridName: "CUPFAG",
+    gridId: "",
+    feeds: '[{"entity": "pfa"}]',
+    pageSize: "500",
+    timeZone: "America/Chicago",
+    incrementalOverlapSeconds: "120",
+    ...overrides,
+  };
+  return [...Object.entries(fields), ...extra];
+}
+
+Deno.test("pages: configurations create, edit and delete", async () => {
+  const t = await startTestService({ env: { PEMS_SIM_ROWS: "RIO=50" } });
+  try {
+    const cookie = await logIn(t);
+    const htmx = htmxHeaders(t, cookie);
+    const seen: string[] = [];
+    const get = async (path: string, headers: Record<string, string> = htmx) => {
+      const page = await send(t, "GET", path, headers);
+      seen.push(page.text);
+      return page;
+    };
+    const post = async (path: string, fields: [string, string][]) => {
+      const response = await postForm(t, path, cookie, fields);
+      seen.push(response.text);
+      return response;
+    };
+
+    const dialog = await get("/admin/configs/new");
+    assert.match(dialog.text, /<dialog class="modal modal-wide" id="config-dialog"/);
+    assert.match(dialog.text, /hx-post="\/admin\/configs" hx-target="#configs-table"/);
+    assert.match(dialog.text, /<option value="" selected>Shared by all organizations<\/option>/);
+    assert.match(dialog.text, /name="secret" type="password"/);
+
+    // Create: stored credentials, headers of the named fields and of the extra rows.
+    const secret = "pems-demo";
+    const created = await post(
+      "/admin/configs",
+      configForm(t, {}, [["headerName", "X-Trace"], ["headerValue", "on"], ["headerName", ""], [
+        "headerValue",
+        "",
+      ]]),
+    );
+    assert.equal(created.response.status, 200, created.text);
+    assert.match(created.text, /^<div id="configs-table"/);
+    assert.match(created.text, /Configuration &quot;RIO PFA&quot; created\./);
+    assert.ok(rowsByName(created.text).has("RIO PFA"));
+    const configId = await t.configId("RIO PFA");
+    const config = (await t.api("GET", `/api/configs/${configId}`)).body;
+    assert.equal(config.organization, "RIO");
+    assert.equal(config.hasCredentials, true);
+    assert.deepEqual(config.customHeaders, {
+      tenant: "DEMO_DEV",
+      gridName: "CUPFAG",
+      "X-Trace": "on",
+    });
+    assert.deepEqual(config.feeds, [{ entity: "pfa" }]);
+    assert.equal(config.pageSize, 500);
+    assert.equal(config.timeZone, "America/Chicago");
+    assert.equal(config.incrementalOverlapSeconds, 120);
+    assert.equal(config.allowSchemaDrift, false);
+    const [createEntry] = await auditEntries(t, "config.create");
+    assert.equal(createEntry.targetId, String(configId));
+    assert.equal(createEntry.organization, "RIO");
+    assert.equal(createEntry.details.name, "RIO PFA");
+    assert.ok(createEntry.details.fields.includes("secret"), createEntry.details.fields);
+
+    // The page's connection test works with the stored credentials and is audited.
+    const test = await send(t, "POST", `/admin/configs/${configId}/test`, htmx);
+    assert.match(test.text, /Responded in \d+ ms/);
+    const [testEntry] = await auditEntries(t, "config.test");
+    assert.equal(testEntry.targetId, String(configId));
+    assert.deepEqual(testEntry.details, { name: "RIO PFA", ok: true });
+
+    // Refusals, shown in the dialog.
+    const refusals: [[string, string][], number, RegExp][] = [
+      [configForm(t), 409, /an API configuration named &quot;RIO PFA&quot; already exists/],
+      [
+        configForm(t, { name: "Other", organization: "NOPE" }),
+        400,
+        /organization NOPE not found: add it first/,
+      ],
+      [configForm(t, { name: "Other", feeds: "[{entity: pfa}" }), 400, /feeds: invalid JSON/],
+      [
+        configForm(t, { name: "Other", feeds: '[{"entity": "orders"}]' }),
+        400,
+        /feeds, feed 1 entity: /,
+      ],
+      [configForm(t, { name: "Other", url: "ftp://x" }), 400, /URL: expected an http or https URL/],
+      [
+        configForm(t, { name: "Other", timeZone: "Mars/Olympus" }),
+        400,
+        /time zone: expected an IANA/,
+      ],
+      [configForm(t, { name: "Other", pageSize: "0" }), 400, /page size: /],
+      [
+        configForm(t, { name: "Other" }, [["headerName", "tenant"], ["headerValue", "X"]]),
+        400,
+        /custom header &quot;tenant&quot; is set twice/,
+      ],
+      [
+        configForm(t, { name: "Other" }, [["headerName", "bad name"], ["headerValue", "X"]]),
+        400,
+        /custom header &quot;bad name&quot;: expected a header name/,
+      ],
+    ];
+    for (const [form, status, message] of refusals) {
+      const refused = await post("/admin/configs", form);
+      assert.equal(refused.response.status, status, refused.text);
+      assert.equal(refused.response.headers.get("hx-retarget"), "#config-form-error");
+      assert.match(refused.text, message);
+    }
+    assert.equal((await auditEntries(t, "config.create")).length, 1, "nothing else was created");
+
+    // The edit form shows no stored credential; empty credential fields keep them.
+    const [stored] = await t.service.db.query<{ secret: string; username: string }>(
+      "select secret_encrypted as secret, username_encrypted as username from api_configurations where id = $1",
+      [configId],
+    );
+    const edit = await get(`/admin/configs/${configId}/edit`);
+    assert.match(edit.text, /Edit configuration: RIO PFA/);
+    assert.match(
+      edit.text,
+      /name="secret" type="password" maxlength="500" value="" placeholder="••••"/,
+    );
+    assert.match(
+      edit.text,
+      /name="username" type="text" maxlength="200" value="" placeholder="••••"/,
+    );
+    assert.match(edit.text, /leave a field empty to keep it/);
+    assert.match(edit.text, /<option value="RIO" selected>/);
+    assert.match(edit.text, /name="headerName" type="text" maxlength="64" value="X-Trace"/);
+    assert.match(edit.text, /value="CUPFAG"/);
+    assert.match(edit.text, /\[\n {2}\{&quot;entity&quot;:&quot;pfa&quot;\}\n\]<\/textarea>/);
+    const edited = await post(
+      `/admin/configs/${configId}`,
+      configForm(t, {
+        name: "RIO PFA renamed",
+        username: "",
+        secret: "",
+        pageSize: "750",
+        allowSchemaDrift: "true",
+      }, [["headerName", "X-Trace"], ["headerValue", "on"]]),
+    );
+    assert.equal(edited.response.status, 200, edited.text);
+    assert.match(edited.text, /Configuration &quot;RIO PFA renamed&quot; saved\./);
+    const [updateEntry] = await auditEntries(t, "config.update");
+    assert.deepEqual(updateEntry.details, {
+      name: "RIO PFA renamed",
+      fields: ["name", "pageSize", "allowSchemaDrift"],
+    });
+    const [kept] = await t.service.db.query<{ secret: string; username: string }>(
+      "select secret_encrypted as secret, username_encrypted as username from api_configurations where id = $1",
+      [configId],
+    );
+    assert.deepEqual(kept, stored, "empty credential fields keep the stored ones");
+    const renamed = (await t.api("GET", `/api/configs/${configId}`)).body;
+    assert.equal(renamed.pageSize, 750);
+    assert.equal(renamed.allowSchemaDrift, true);
+
+    // A shared configuration, an API key in place of the password, and a removed header.
+    const rekeyed = await post(
+      `/admin/configs/${configId}`,
+      configForm(t, {
+        name: "RIO PFA renamed",
+        organization: "",
+        authType: "apiKey",
+        username: "",
+        secret: "new-api-key-123",
+        pageSize: "750",
+        allowSchemaDrift: "true",
+      }),
+    );
+    assert.equal(rekeyed.response.status, 200, rekeyed.text);
+    const shared = (await t.api("GET", `/api/configs/${configId}`)).body;
+    assert.equal(shared.organization, null);
+    assert.equal(shared.authType, "apiKey");
+    assert.deepEqual(shared.customHeaders, { tenant: "DEMO_DEV", gridName: "CUPFAG" });
+    const [rekeyEntry] = await auditEntries(t, "config.update");
+    assert.deepEqual(rekeyEntry.details.fields, [
+      "authType",
+      "customHeaders",
+      "organization",
+      "secret",
+    ]);
+    const duplicate = await post(
+      `/admin/configs/${configId}`,
+      configForm(t, { name: "PEMS PFA Read" }),
+    );
+    assert.equal(duplicate.response.status, 409);
+    assert.match(duplicate.text, /an API configuration named &quot;PEMS PFA Read&quot; already/);
+
+    // Remove the stored credentials.
+    const cleared = await post(
+      `/admin/configs/${configId}`,
+      configForm(t, {
+        name: "RIO PFA renamed",
+        organization: "",
+        authType: "none",
+        username: "",
+        secret: "",
+        clearCredentials: "true",
+      }),
+    );
+    assert.equal(cleared.response.status, 200, cleared.text);
+    assert.equal((await t.api("GET", `/api/configs/${configId}`)).body.hasCredentials, false);
+    const noCredentials = await get(`/admin/configs/${configId}/edit`);
+    assert.doesNotMatch(noCredentials.text, /placeholder="••••"/);
+    assert.doesNotMatch(noCredentials.text, /clearCredentials/);
+
+    // Delete: refused while a run is active, then done.
+    const run = await createQueuedRun(t, configId, "RIO");
+    const confirm = await get(`/admin/configs/${configId}/delete-dialog`);
+    assert.match(confirm.text, /Delete configuration: RIO PFA renamed/);
+    assert.match(confirm.text, /Rows it synced stay in the database/);
+    const refused = await post(`/admin/configs/${configId}/delete`, []);
+    assert.equal(refused.response.status, 409);
+    assert.equal(refused.response.headers.get("hx-retarget"), "#confirm-error");
+    assert.match(refused.text, /cancel the configuration&#39;s active runs first/);
+    await t.api("POST", `/api/pems/sync/${run.id}/cancel`);
+    const deleted = await post(`/admin/configs/${configId}/delete`, []);
+    assert.equal(deleted.response.status, 200, deleted.text);
+    assert.match(deleted.text, /Configuration &quot;RIO PFA renamed&quot; deleted\./);
+    assert.ok(!rowsByName(deleted.text).has("RIO PFA renamed"));
+    assert.equal((await t.api("GET", `/api/configs/${configId}`)).status, 404);
+    const [deleteEntry] = await auditEntries(t, "config.delete");
+    assert.deepEqual(deleteEntry.details, { name: "RIO PFA renamed" });
+    assert.equal(deleteEntry.targetId, String(configId));
+
+    // No page or fragment ever contained a credential, plain or encrypted.
+    seen.push((await get("/admin/api-connectivity", { cookie })).text);
+    for (const html of seen) {
+      for (const value of [secret, "new-api-key-123", stored.secret, stored.username]) {
+        assert.ok(!html.includes(value), `a page contains the credential ${value}`);
+      }
+      assert.doesNotMatch(html, /value="pems"/, "a page contains the stored username");
+    }
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("pages: audit log newest first with Older link", async () => {
+  const t = await startTestService();
+  try {
+    const cookie = await logIn(t);
+    const { body } = await t.api("GET", "/api/users");
+    const admin = body.users[0];
+    for (let i = 1; i <= 60; i++) {
+      await recordAudit(t.service.db, {
+        user: i % 10 === 0 ? null : admin,
+        action: i % 2 === 0 ? "config.update" : "sync.start",
+        targetType: i % 2 === 0 ? "api_configuration" : "sync_run",
+        targetId: i % 2 === 0 ? i : `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+        organization: i % 2 === 0 ? null : "RIO",
+        details: i % 2 === 0 ? { name: `config ${i}`, fields: ["pageSize"] } : {},
+      });
+    }
+    const entryIds = (html: string) =>
+      [...html.matchAll(/<tr id="audit-(\d+)">/g)].map((match) => Number(match[1]));
+
+    const first = await send(t, "GET", "/admin/audit", { cookie });
+    assert.equal(first.response.status, 200);
+    assert.match(first.text, /<h1>Audit log<\/h1>/);
+    assert.match(first.text, /<a href="\/admin\/audit" aria-current="page">Audit log<\/a>/);
+    const ids = entryIds(first.text);
+    assert.equal(ids.length, 50);
+    assert.deepEqual(ids, [...ids].sort((a, b) => b - a), "newest first");
+    const newest = new RegExp(`<tr id="audit-${ids[0]}">[\\s\\S]*?</tr>`).exec(first.text)![0];
+    assert.match(newest, /<time datetime="[^"]+" data-format="datetime" title="UTC">/);
+    assert.match(newest, /<td data-label="User"><span class="muted">System<\/span><\/td>/);
+    assert.match(newest, /<code>config\.update<\/code>/);
+    assert.match(newest, /api_configuration <span class="target-id">60<\/span>/);
+    assert.match(newest, /<td data-label="Organization">—<\/td>/);
+    assert.match(
+      newest,
+      /<code>\{&quot;name&quot;:&quot;config 60&quot;,&quot;fields&quot;:\[&quot;pageSize&quot;\]\}<\/code>/,
+    );
+    const second = new RegExp(`<tr id="audit-${ids[1]}">[\\s\\S]*?</tr>`).exec(first.text)![0];
+    assert.match(second, /<td data-label="User">admin@example\.test<\/td>/);
+    assert.match(second, /href="\/admin\/syncs\/00000000-0000-4000-8000-000000000059"/);
+    assert.match(second, /<td data-label="Organization">RIO<\/td>/);
+    assert.match(second, /<td data-label="Details" class="audit-details">—<\/td>/);
+    assert.doesNotMatch(first.text, /Newest entries/);
+
+    const older = /href="(\/admin\/audit\?before=(\d+))" rel="next"/.exec(first.text);
+    assert.ok(older, "Older entries link");
+    assert.equal(Number(older[2]), ids[49]);
+    const next = await send(t, "GET", older[1], { cookie });
+    const olderIds = entryIds(next.text);
+    assert.equal(olderIds.length, 10);
+    assert.ok(olderIds.every((id) => id < ids[49]));
+    assert.doesNotMatch(next.text, /Older entries/, "the last page has no Older link");
+    assert.match(next.text, /<a href="\/admin\/audit">Newest entries<\/a>/);
+
+    const invalid = await send(t, "GET", "/admin/audit?before=abc", { cookie });
+    assert.equal(invalid.response.status, 400);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("pages: login page shows 429 after five failures", async () => {
+  const t = await startTestService();
+  try {
+    const attempt = (password: string) =>
+      send(
+        t,
+        "POST",
+        "/login",
+        { ...formType, origin: t.origin },
+        new URLSearchParams({ email: adminEmail, password }).toString(),
+      );
+    for (let i = 1; i <= 5; i++) {
+      const failed = await attempt(`wrong password ${i}`);
+      assert.equal(failed.response.status, 401, `attempt ${i}`);
+      assert.match(failed.text, /Invalid email or password\./);
+    }
+    const throttled = await attempt(adminPassword);
+    assert.equal(throttled.response.status, 429);
+    assert.match(throttled.response.headers.get("content-type") ?? "", /^text\/html/);
+    assert.match(throttled.response.headers.get("retry-after") ?? "", /^\d+$/);
+    assert.match(
+      throttled.text,
+      /<p class="alert alert-error" role="alert">Too many failed logins: try again in 15 minutes\.<\/p>/,
+    );
+    assert.match(throttled.text, new RegExp(`value="${adminEmail}"`));
+    assert.equal(throttled.response.headers.get("set-cookie"), null, "even the right password");
   } finally {
     await t.close();
   }

@@ -16,8 +16,8 @@ export interface ConfigRowModel {
   activeRuns: SyncProgress[];
   /** True for admins and operators, who may test connections and start syncs. */
   canOperate: boolean;
-  /** True for admins, who may change the schedule. */
-  canEditSchedule: boolean;
+  /** True for admins, who may edit and delete the configuration and change its schedule. */
+  canEdit: boolean;
   /** The next scheduled start, or null for `manual` and for an invalid schedule. */
   nextScheduledAt: Date | null;
   /** Why the stored schedule is invalid, if it is. */
@@ -72,6 +72,16 @@ export function scheduleButtonId(configId: number): string {
   return `schedule-button-${configId}`;
 }
 
+/** Returns the id of a configuration's Edit button, the focus after the form dialog. */
+export function editButtonId(configId: number): string {
+  return `config-edit-${configId}`;
+}
+
+/** Returns the id of a configuration's Delete button, the focus after a cancelled delete. */
+export function deleteButtonId(configId: number): string {
+  return `config-delete-${configId}`;
+}
+
 /** Returns the path of a configuration's sync history page. */
 export function historyPath(configId: number): string {
   return `/admin/configs/${configId}/history`;
@@ -120,7 +130,7 @@ function ConnectionStatus(props: { config: ApiConfiguration; test?: ConnectionTe
 }
 
 function Schedule(props: { model: ConfigRowModel }) {
-  const { config, canEditSchedule, nextScheduledAt, scheduleProblem } = props.model;
+  const { config, canEdit, nextScheduledAt, scheduleProblem } = props.model;
   const organizations = config.scheduleOrganizations;
   return (
     <div class="schedule">
@@ -136,7 +146,7 @@ function Schedule(props: { model: ConfigRowModel }) {
           Next <LocalTime value={nextScheduledAt} format="datetime" />
         </span>
       )}
-      {canEditSchedule && (
+      {canEdit && (
         <button
           type="button"
           id={scheduleButtonId(config.id)}
@@ -165,6 +175,36 @@ function HistoryLink(props: { config: ApiConfiguration }) {
   );
 }
 
+function EditButtons(props: { config: ApiConfiguration }) {
+  const { config } = props;
+  return (
+    <>
+      <button
+        type="button"
+        id={editButtonId(config.id)}
+        class="button button-small"
+        hx-get={`/admin/configs/${config.id}/edit`}
+        hx-target="#modal-root"
+        aria-haspopup="dialog"
+        aria-label={`Edit ${config.name}`}
+      >
+        Edit
+      </button>
+      <button
+        type="button"
+        id={deleteButtonId(config.id)}
+        class="button button-small button-small-danger"
+        hx-get={`/admin/configs/${config.id}/delete-dialog`}
+        hx-target="#modal-root"
+        aria-haspopup="dialog"
+        aria-label={`Delete ${config.name}`}
+      >
+        Delete
+      </button>
+    </>
+  );
+}
+
 function RunningSyncs(props: { runs: SyncProgress[] }) {
   return (
     <>
@@ -188,7 +228,7 @@ function RunningSyncs(props: { runs: SyncProgress[] }) {
 }
 
 function Actions(props: { model: ConfigRowModel }) {
-  const { config, canOperate, pulledEntities, activeRuns } = props.model;
+  const { config, canOperate, canEdit, pulledEntities, activeRuns } = props.model;
   if (!canOperate) {
     return (
       <div class="actions">
@@ -224,7 +264,10 @@ function Actions(props: { model: ConfigRowModel }) {
           <DatabaseIcon /> Sync Data
         </button>
       )}
-      <HistoryLink config={config} />
+      <div class="actions-inline">
+        <HistoryLink config={config} />
+        {canEdit && <EditButtons config={config} />}
+      </div>
       <RunningSyncs runs={activeRuns} />
     </div>
   );

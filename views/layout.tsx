@@ -21,11 +21,40 @@ const htmxConfig = JSON.stringify({
 
 const homePath = "/admin/api-connectivity";
 
+/** Pages of the header's navigation; a page's key marks its link as the current page. */
+const navigation = [
+  { key: "connectivity", href: homePath, label: "API connectivity", adminOnly: false },
+  { key: "users", href: "/admin/users", label: "Users", adminOnly: true },
+  { key: "audit", href: "/admin/audit", label: "Audit log", adminOnly: true },
+] as const;
+
+/** A page of the header's navigation. */
+export type NavigationKey = (typeof navigation)[number]["key"];
+
+function MainNavigation(props: { user: User; current?: NavigationKey }) {
+  const links = navigation.filter((link) => !link.adminOnly || props.user.role === "admin");
+  return (
+    <nav aria-label="Main">
+      <ul class="main-nav">
+        {links.map((link) => (
+          <li>
+            <a href={link.href} aria-current={link.key === props.current ? "page" : undefined}>
+              {link.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
 /**
  * Renders the HTML document of every page: assets, header with the signed-in user, main area.
- * `isHome` marks the API connectivity link as the current page.
+ * `current` marks the navigation link of the page; Users and Audit log show for admins only.
  */
-export function Layout(props: { title: string; user?: User; isHome?: boolean; children: Child }) {
+export function Layout(
+  props: { title: string; user?: User; current?: NavigationKey; children: Child },
+) {
   return (
     <>
       {raw("<!DOCTYPE html>")}
@@ -46,11 +75,7 @@ export function Layout(props: { title: string; user?: User; isHome?: boolean; ch
             <span class="brand">pems-sync</span>
             {props.user && (
               <>
-                <nav aria-label="Main">
-                  <a href={homePath} aria-current={props.isHome ? "page" : undefined}>
-                    API connectivity
-                  </a>
-                </nav>
+                <MainNavigation user={props.user} current={props.current} />
                 <form class="session" method="post" action="/logout">
                   <span class="session-user">
                     {props.user.email} <span class="role">({props.user.role})</span>
@@ -73,6 +98,18 @@ export function Layout(props: { title: string; user?: User; isHome?: boolean; ch
 /** Renders the message of a failed action with `role="alert"`, so screen readers announce it. */
 export function ErrorMessage(props: { message: string }) {
   return <p class="alert alert-error" role="alert">{props.message}</p>;
+}
+
+/**
+ * Renders a success message that htmx swaps into the page's `#flash` area, out of band, next to
+ * the main response of an action.
+ */
+export function FlashMessage(props: { message: string }) {
+  return (
+    <div id="flash" hx-swap-oob="innerHTML">
+      <p class="alert alert-success" role="status">{props.message}</p>
+    </div>
+  );
 }
 
 /** A page above the current one in the breadcrumb trail. */

@@ -45,11 +45,11 @@ async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: new URL(name, screenshotDir).pathname });
 }
 
-async function logIn(page: Page, origin: string) {
+async function logIn(page: Page, origin: string, email = adminEmail, password = adminPassword) {
   await page.goto(`${origin}/admin/api-connectivity`);
   assert.equal(new URL(page.url()).pathname, "/login");
-  await page.getByLabel("Email").fill(adminEmail);
-  await page.getByLabel("Password").fill(adminPassword);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Log in" }).click();
   await page.waitForURL(`${origin}/admin/api-connectivity`);
 }
@@ -440,6 +440,147 @@ Deno.test("admin UI: cancel, history, run page, schedule edit", async () => {
     );
     assert.equal(await cellText.jsonValue(), expected);
     await waitForFocus(page, `schedule-button-${pfaId}`);
+    assert.deepEqual(consoleErrors, [], "no errors in the browser console");
+
+    await context.close();
+  } finally {
+    await browser?.close();
+    await t.close();
+  }
+});
+
+Deno.test("admin UI: admin adds an operator and a configuration", async () => {
+  const t = await startTestService({ env: { PEMS_SIM_ROWS: "RIO=50,HOLNG=50" } });
+  let browser: Browser | undefined;
+  try {
+    // A configuration of HOLNG, which an operator of RIO must not see.
+    const holng = await t.api("POST", "/api/configs", {
+      name: "HOLNG PFA",
+      usage: "PEMS_PFA_READ",
+      url: `${t.origin}/pems-sim/axis/restservices/griddata`,
+      authType: "basic",
+      username: "pems",
+      password: "pems-demo",
+      customHeaders: { tenant: "DEMO_DEV" },
+      feeds: [{ entity: "pfa" }],
+      organization: "HOLNG",
+    });
+    assert.equal(holng.status, 201, JSON.stringify(holng.body));
+
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: chromiumArgs,
+      headless: true,
+    });
+    const context = await browser.newContext({
+      timezoneId: browserTimeZone,
+      viewport: { width: 1440, height: 900 },
+    });
+    const page = await context.newPage();
+    const consoleErrors: string[] = [];
+    page.on("console", (message) => {
+      // The browser reports each 4xx response, such as the 409 of the taken email.
+      if (message.type() !== "error" || message.text().startsWith("Failed to load resource")) {
+        return;
+      }
+      consoleErrors.push(message.text());
+    });
+    page.on("pageerror", (error) => consoleErrors.push(error.message));
+    await logIn(page, t.origin);
+
+    // Users page: a taken email is refused in the dialog, then the operator is created.
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" })
+      .click();
+    await page.waitForURL(`${t.origin}/admin/users`);
+    await page.getByRole("button", { name: "Add user" }).click();
+    const userDialog = page.locator("dialog#user-dialog[open]");
+    await userDialog.waitFor();
+    await userDialog.getByLabel("Email").fill(adminEmail);
+    await userDialog.getByLabel("Initial password").fill("operator-password-1");
+    await userDialog.getByLabel("Role").selectOption("operator");
+    await userDialog.getByRole("checkbox", { name: /RIO/ }).check();
+    await userDialog.getByRole("button", { name: "Create user" }).click();
+    const userError = userDialog.getByRole("alert");
+    await userError.waitFor();
+    assert.match(await userError.innerText(), /a user with email admin@example\.test exists/);
+    await userDialog.getByLabel("Email").fill("rio-operator@example.test");
+    await userDialog.getByRole("button", { name: "Create user" }).click();
+    await page.locator("dialog[open]").waitFor({ state: "detached" });
+    await waitForFocus(page, "add-user-button");
+    const operatorRow = page.locator("tbody tr").filter({ hasText: "rio-operator@example.test" });
+    assert.match(await operatorRow.innerText(), /Operator\s+RIO\s+Enabled/);
+    assert.match(
+      await page.locator("#flash").innerText(),
+      /User rio-operator@example\.test created/,
+    );
+    await screenshot(page, "users.png");
+
+    // Connectivity page: the admin adds a configuration owned by RIO.
+    await page.getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: "API connectivity" }).click();
+    await page.waitForURL(`${t.origin}/admin/api-connectivity`);
+    await page.getByRole("button", { name: "Add configuration" }).click();
+    const configDialog = page.locator("dialog#config-dialog[open]");
+    await configDialog.waitFor();
+    await configDialog.getByLabel("Name", { exact: true }).fill("RIO PFA");
+    await configDialog.getByLabel("Usage", { exact: true }).fill("PEMS_PFA_READ");
+    await configDialog.getByLabel("URL", { exact: true }).fill(
+      `${t.origin}/pems-sim/axis/restservices/griddata`,
+    );
+    await configDialog.getByLabel("Organization", { exact: true }).selectOption("RIO");
+    await configDialog.getByLabel("Username", { exact: true }).fill("pems");
+    await configDialog.getByLabel("Password or API key").fill("pems-demo");
+    await configDialog.getByLabel("tenant", { exact: true }).fill("DEMO_DEV");
+    await configDialog.getByLabel("gridName", { exact: true }).fill("CUPFAG");
+    // The form has one empty header row; Add header appends another.
+    await configDialog.getByLabel("Header name").fill("X-Client");
+    await configDialog.getByLabel("Header value").fill("pems-sync");
+    await configDialog.getByRole("button", { name: "Add header" }).click();
+    await configDialog.getByLabel("Header name").last().fill("X-Trace");
+    await configDialog.getByLabel("Header value").last().fill("on");
+    await configDialog.getByLabel("Page size", { exact: true }).fill("500");
+    // Tall enough to show the whole dialog.
+    await page.setViewportSize({ width: 1440, height: 1750 });
+    await screenshot(page, "config_form.png");
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await configDialog.getByRole("button", { name: "Create configuration" }).click();
+    await page.locator("dialog[open]").waitFor({ state: "detached" });
+    await waitForFocus(page, "add-config-button");
+    await rowOf(page, "RIO PFA").waitFor();
+    const config = (await t.api("GET", `/api/configs/${await t.configId("RIO PFA")}`)).body;
+    assert.equal(config.organization, "RIO");
+    assert.deepEqual(config.customHeaders, {
+      tenant: "DEMO_DEV",
+      gridName: "CUPFAG",
+      "X-Client": "pems-sync",
+      "X-Trace": "on",
+    });
+    await rowOf(page, "RIO PFA").getByRole("button", { name: /Test connection/ }).click();
+    await rowOf(page, "RIO PFA").locator(".test-ok").waitFor();
+
+    // The operator sees the shared configurations and RIO's, and no admin links or buttons.
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.waitForURL(`${t.origin}/login?reason=logged_out`);
+    await logIn(page, t.origin, "rio-operator@example.test", "operator-password-1");
+    const names = await page.locator("tbody .config-name").allInnerTexts();
+    assert.deepEqual(names, [
+      "PEMS Asset Master",
+      "PEMS Classifications",
+      "PEMS PFA Read",
+      "PEMS PFA Write",
+      "RIO PFA",
+    ]);
+    const links = await page.getByRole("navigation", { name: "Main" }).getByRole("link")
+      .allInnerTexts();
+    assert.deepEqual(links, ["API connectivity"]);
+    assert.equal(await page.getByRole("button", { name: "Add configuration" }).count(), 0);
+    assert.equal(await page.getByRole("button", { name: /^(Edit|Delete) / }).count(), 0);
+    assert.equal(
+      await rowOf(page, "RIO PFA").getByRole("button", { name: /Sync data/ }).count(),
+      1,
+    );
+    await page.goto(`${t.origin}/admin/users`);
+    assert.match(await page.locator("main").innerText(), /requires role admin/);
     assert.deepEqual(consoleErrors, [], "no errors in the browser console");
 
     await context.close();
