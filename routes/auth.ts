@@ -74,7 +74,11 @@ export async function findUserByCredentials(
   return publicUser(user);
 }
 
-/** Returns the client's IP address as the server saw it, when the runtime gives one. */
+/**
+ * Returns the client's IP address as the server saw it, when the runtime gives one.
+ * TODO: behind a reverse proxy this is the proxy's address for every client; a setting to trust
+ * X-Forwarded-For from known proxies is missing.
+ */
 export function clientAddressOf(c: Context): string | undefined {
   try {
     return getConnInfo(c).remote.address;
