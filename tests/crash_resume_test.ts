@@ -2,16 +2,7 @@ import assert from "node:assert/strict";
 import { openPostgres } from "../db/database.ts";
 import { createSimulator } from "../simulator/handler.ts";
 import { createTestDatabase } from "./support/postgres.ts";
-import { startServiceProcess } from "./support/process.ts";
-
-async function call(origin: string, token: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(origin + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
+import { startRioSync, startServiceProcess } from "./support/process.ts";
 
 Deno.test("crash resume: SIGKILL twice mid-run, restart, every row exactly once", async () => {
   const rows = 50_000;
@@ -32,38 +23,11 @@ Deno.test("crash resume: SIGKILL twice mid-run, restart, every row exactly once"
   let service = await startServiceProcess(env);
   const db = openPostgres(database.url, { max: 1 });
   try {
-    const created = await call(service.origin, service.token, "POST", "/api/configs", {
-      name: "PFA on the test simulator",
-      usage: "PEMS_PFA_READ",
-      url: `http://127.0.0.1:${simulatorServer.addr.port}/axis/restservices/griddata`,
-      authType: "basic",
-      username: "pems",
-      password: "pems-demo",
-      customHeaders: { tenant: "DEMO_DEV" },
-      feeds: [{ entity: "pfa" }],
-      pageSize: 2000,
-    });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    await call(service.origin, service.token, "POST", "/api/organizations", {
-      code: "RIO",
-      name: "Rio",
-    });
-    const started = await call(service.origin, service.token, "POST", "/api/pems/sync", {
-      apiConfigId: created.body.id,
-      organization: "RIO",
-      mode: "full",
-    });
-    assert.equal(started.status, 202, JSON.stringify(started.body));
-    const syncId = started.body.syncId;
+    const syncId = await startRioSync(service, simulatorServer.addr.port, 2000);
 
     for (const killAt of [8_000, 27_000]) {
       while (true) {
-        const { body } = await call(
-          service.origin,
-          service.token,
-          "GET",
-          `/api/pems/sync/${syncId}`,
-        );
+        const { body } = await service.api("GET", `/api/pems/sync/${syncId}`);
         assert.equal(body.status === "failed", false, body.error);
         if (body.processedRecords >= killAt) break;
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -75,12 +39,7 @@ Deno.test("crash resume: SIGKILL twice mid-run, restart, every row exactly once"
     let final;
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
-      ({ body: final } = await call(
-        service.origin,
-        service.token,
-        "GET",
-        `/api/pems/sync/${syncId}`,
-      ));
+      ({ body: final } = await service.api("GET", `/api/pems/sync/${syncId}`));
       if (["completed", "failed"].includes(final.status)) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -100,8 +59,7 @@ Deno.test("crash resume: SIGKILL twice mid-run, restart, every row exactly once"
       }
     }
     const [stats] = await db.query<{ total: string }>(
-      "select total_sync_record_count as total from api_configurations where id = $1",
-      [created.body.id],
+      "select total_sync_record_count as total from api_configurations",
     );
     assert.equal(Number(stats.total), rows);
   } finally {

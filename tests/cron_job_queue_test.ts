@@ -3,16 +3,7 @@ import { openPostgres } from "../db/database.ts";
 import { toBase64 } from "../lib/passwords.ts";
 import { createSimulator } from "../simulator/handler.ts";
 import { createTestDatabase } from "./support/postgres.ts";
-import { startServiceProcess } from "./support/process.ts";
-
-async function call(origin: string, token: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(origin + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
+import { startRioSync, startServiceProcess } from "./support/process.ts";
 
 async function writtenPages(logFile: string): Promise<number[]> {
   const text = await Deno.readTextFile(logFile).catch(() => "");
@@ -50,31 +41,12 @@ Deno.test("cron job driver: two processes on one KV file, every page written onc
   const b = await startServiceProcess({ ...shared, DATA_DIR: `${folder}/b` }, { logFile: logB });
   const db = openPostgres(database.url, { max: 1 });
   try {
-    const created = await call(a.origin, a.token, "POST", "/api/configs", {
-      name: "PFA",
-      usage: "PEMS_PFA_READ",
-      url: `http://127.0.0.1:${simulatorServer.addr.port}/axis/restservices/griddata`,
-      authType: "basic",
-      username: "pems",
-      password: "pems-demo",
-      customHeaders: { tenant: "DEMO_DEV" },
-      feeds: [{ entity: "pfa" }],
-      pageSize: 1000,
-    });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    await call(a.origin, a.token, "POST", "/api/organizations", { code: "RIO", name: "Rio" });
-    const started = await call(a.origin, a.token, "POST", "/api/pems/sync", {
-      apiConfigId: created.body.id,
-      organization: "RIO",
-      mode: "full",
-    });
-    assert.equal(started.status, 202);
-    const syncId = started.body.syncId;
+    const syncId = await startRioSync(a, simulatorServer.addr.port, 1000);
 
     // Process A starts the run; after a few pages it dies and B's tick takes over.
     const firstPagesBy = Date.now() + 60_000;
     while (true) {
-      const { body } = await call(b.origin, b.token, "GET", `/api/pems/sync/${syncId}`);
+      const { body } = await b.api("GET", `/api/pems/sync/${syncId}`);
       assert.notEqual(body.status, "failed", body.error);
       if (body.processedRecords >= 5_000) break;
       assert.ok(
@@ -88,7 +60,7 @@ Deno.test("cron job driver: two processes on one KV file, every page written onc
     let final;
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline) {
-      ({ body: final } = await call(b.origin, b.token, "GET", `/api/pems/sync/${syncId}`));
+      ({ body: final } = await b.api("GET", `/api/pems/sync/${syncId}`));
       if (["completed", "failed"].includes(final.status)) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -4,6 +4,8 @@ import { adminEmail, adminPassword } from "./service.ts";
 export interface ServiceProcess {
   origin: string;
   token: string;
+  /** Sends a JSON request with the admin's token. */
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** Sends SIGKILL and waits for the process to end. */
   kill(): Promise<void>;
   /** Sends SIGTERM and waits for the process to end. */
@@ -82,5 +84,46 @@ export async function startServiceProcess(
     }
     await child.status;
   };
-  return { origin, port, token, kill: () => end("SIGKILL"), stop: () => end("SIGTERM") };
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(origin + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+  return { origin, port, token, api, kill: () => end("SIGKILL"), stop: () => end("SIGTERM") };
+}
+
+/**
+ * Configures a process started with PEMS_DEMO=false to pull PFA from a simulator on
+ * `simulatorPort`, adds organization RIO, starts a full sync of RIO and returns the run id.
+ */
+export async function startRioSync(
+  service: ServiceProcess,
+  simulatorPort: number,
+  pageSize: number,
+): Promise<string> {
+  const created = await service.api("POST", "/api/configs", {
+    name: "PFA on the test simulator",
+    usage: "PEMS_PFA_READ",
+    url: `http://127.0.0.1:${simulatorPort}/axis/restservices/griddata`,
+    authType: "basic",
+    username: "pems",
+    password: "pems-demo",
+    customHeaders: { tenant: "DEMO_DEV" },
+    feeds: [{ entity: "pfa" }],
+    pageSize,
+  });
+  if (created.status !== 201) {
+    throw new Error(`config not created: ${JSON.stringify(created.body)}`);
+  }
+  await service.api("POST", "/api/organizations", { code: "RIO", name: "Rio" });
+  const started = await service.api("POST", "/api/pems/sync", {
+    apiConfigId: created.body.id,
+    organization: "RIO",
+    mode: "full",
+  });
+  if (started.status !== 202) throw new Error(`sync not started: ${JSON.stringify(started.body)}`);
+  return started.body.syncId;
 }
