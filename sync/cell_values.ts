@@ -171,6 +171,25 @@ type DateFields = [string, string, string, string?, string?, string?];
 export function parseDate(text: string, timeZone = "UTC"): string | null {
   const trimmed = text.trim();
   if (trimmed === "") return null;
+  if (trimmed.length > DATE_ONLY_LENGTH) return parseDateUncached(trimmed, timeZone);
+
+  const cacheKey = `${timeZone}\u0000${trimmed}`;
+  const cached = parsedDates.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const instant = parseDateUncached(trimmed, timeZone);
+  if (parsedDates.size >= PARSED_DATES_LIMIT) parsedDates.clear();
+  parsedDates.set(cacheKey, instant);
+  return instant;
+}
+
+// Dates without a time repeat across rows: the 800,000 date cells of 200,000 simulated PFA rows
+// hold about 2,000 distinct dates, so their instants are cached. Date-times are too varied to
+// gain from it (160,000 distinct in 200,000 rows). Only successful parses are kept.
+const DATE_ONLY_LENGTH = "05-NOV-2025".length;
+const PARSED_DATES_LIMIT = 10_000;
+const parsedDates = new Map<string, string>();
+
+function parseDateUncached(trimmed: string, timeZone: string): string {
   assertTimeZone(timeZone);
 
   if (EPOCH_MS.test(trimmed)) return new Date(Number(trimmed)).toISOString();

@@ -9,6 +9,7 @@
  */
 
 import { CellValueError, parseInteger } from "./cell_values.ts";
+import { type ScannedRows, scanRowArray } from "./grid_rows.ts";
 import {
   alertError,
   type EamAlert,
@@ -61,12 +62,14 @@ export function readResultData(
     throw statusError(status, bodyText, retryAfterMs);
   }
 
-  let envelope: Json;
-  try {
-    envelope = JSON.parse(bodyText);
-  } catch {
-    if (status < 200 || status > 299) throw statusError(status, bodyText, retryAfterMs);
-    throw protocolError(`is not JSON: "${quote(bodyText)}"`, status);
+  let envelope: Json = status >= 200 && status <= 299 ? parseScanningRows(bodyText) : undefined;
+  if (envelope === undefined) {
+    try {
+      envelope = JSON.parse(bodyText);
+    } catch {
+      if (status < 200 || status > 299) throw statusError(status, bodyText, retryAfterMs);
+      throw protocolError(`is not JSON: "${quote(bodyText)}"`, status);
+    }
   }
 
   const alerts = errorAlerts(envelope);
@@ -130,7 +133,10 @@ export function decodePage(
   pageSize: number,
 ): GridPage {
   const grid = resultData?.GRID;
-  const rows = decodeRows(rawRows(grid?.DATA), fields, cursorPosition);
+  const scanned = scannedRows.get(grid?.DATA);
+  const rows = scanned
+    ? createScannedRows(scanned, fields)
+    : decodeRows(rawRows(grid?.DATA), fields, cursorPosition);
   const lastRow = rows.at(-1);
   return {
     rows,
@@ -154,10 +160,42 @@ function rawRows(data: Json): Json[] {
   return rows;
 }
 
-// Decoding cost matters at 5,000 rows of 70 cells, so the name lookup is an array indexed by
-// aliasnum, built once per page, and each row copies a template that has every name set.
-function columnsOf(fields: GridField[]): { names: string[]; template: Record<string, string> } {
-  const names: string[] = [];
+// Pages whose DATA.ROW text was scanned, keyed by their DATA object, whose ROW is left empty.
+const scannedRows = new WeakMap<object, ScannedRows>();
+const rowArrayKey = '"DATA":{"ROW":[';
+
+/**
+ * Parses a response while reading its compact `DATA.ROW` array with {@link scanRowArray}, so that
+ * `JSON.parse` parses only the envelope. Returns undefined when the body has no such array or the
+ * scan or the envelope check fails; the caller then parses the whole body.
+ */
+function parseScanningRows(bodyText: string): Json | undefined {
+  const keyAt = bodyText.indexOf(rowArrayKey);
+  if (keyAt < 0) return undefined;
+  const arrayAt = keyAt + rowArrayKey.length - 1;
+  const scanned = scanRowArray(bodyText, arrayAt);
+  if (!scanned) return undefined;
+  let envelope: Json;
+  try {
+    envelope = JSON.parse(bodyText.slice(0, arrayAt) + "[]" + bodyText.slice(scanned.end));
+  } catch {
+    return undefined;
+  }
+  // The key text could belong to another object than Result.ResultData.GRID.DATA.
+  const data = envelope?.Result?.ResultData?.GRID?.DATA;
+  if (!Array.isArray(data?.ROW) || data.ROW.length !== 0) return undefined;
+  scannedRows.set(data, scanned);
+  return envelope;
+}
+
+/** Field names indexed by aliasnum, and every name set to "" in field order. */
+interface RowLayout {
+  names: (string | undefined)[];
+  template: Record<string, string>;
+}
+
+function layoutOf(fields: GridField[]): RowLayout {
+  const names: (string | undefined)[] = [];
   const template: Record<string, string> = {};
   for (const field of fields) {
     names[field.aliasnum] = field.name;
@@ -166,24 +204,52 @@ function columnsOf(fields: GridField[]): { names: string[]; template: Record<str
   return { names, template };
 }
 
+function unknownAliasnum(aliasnum: unknown, rowIndex: number) {
+  return protocolError(
+    `has a cell with n=${aliasnum} in row ${rowIndex}, but no field has that aliasnum`,
+    undefined,
+    "fetch the fields again",
+  );
+}
+
+// Each row copies a template that has every name set, then stores the cells it has. Building
+// the cells in this loop of its own, apart from the scan, keeps its property stores fast.
+function namedCells(values: string[], layout: RowLayout): Record<string, string> {
+  const cells = { ...layout.template };
+  for (let aliasnum = 0; aliasnum < values.length; aliasnum++) {
+    const value = values[aliasnum];
+    if (value !== undefined) cells[layout.names[aliasnum]!] = value;
+  }
+  return cells;
+}
+
+function createScannedRows(scanned: ScannedRows, fields: GridField[]): GridRow[] {
+  const layout = layoutOf(fields);
+  for (const aliasnum of scanned.aliasnums) {
+    if (layout.names[aliasnum] === undefined) {
+      const rowIndex = scanned.values.findIndex((values) => values[aliasnum] !== undefined);
+      throw unknownAliasnum(aliasnum, rowIndex);
+    }
+  }
+  const rows: GridRow[] = new Array(scanned.ids.length);
+  for (let index = 0; index < rows.length; index++) {
+    rows[index] = { id: scanned.ids[index], cells: namedCells(scanned.values[index], layout) };
+  }
+  return rows;
+}
+
 function decodeRows(raw: Json[], fields: GridField[], cursorPosition: number): GridRow[] {
-  const { names, template } = columnsOf(fields);
+  const layout = layoutOf(fields);
   const rows: GridRow[] = new Array(raw.length);
 
   for (let index = 0; index < raw.length; index++) {
     const row = raw[index];
-    const cells = { ...template };
+    const cells = { ...layout.template };
     const cellList = row?.D ?? [];
     for (let cellIndex = 0; cellIndex < cellList.length; cellIndex++) {
       const cell = cellList[cellIndex];
-      const name = names[cell?.n];
-      if (name === undefined) {
-        throw protocolError(
-          `has a cell with n=${cell?.n} in row ${index}, but no field has that aliasnum`,
-          undefined,
-          "fetch the fields again",
-        );
-      }
+      const name = layout.names[cell?.n];
+      if (name === undefined) throw unknownAliasnum(cell?.n, index);
       const value = cell.value;
       if (typeof value === "string") cells[name] = value;
       else if (value !== null && value !== undefined) cells[name] = String(value);
