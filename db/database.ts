@@ -30,14 +30,15 @@ export interface PostgresOptions {
 
 /** Opens a pool on a PostgreSQL server given by a `postgres://` URL. */
 export function openPostgres(url: string, options: PostgresOptions = {}): Database {
-  const sql = postgres(url, {
-    max: options.max ?? 4,
-    prepare: options.prepare ?? true,
-    onnotice: () => {},
-  });
+  const prepare = options.prepare ?? true;
+  const sql = postgres(url, { max: options.max ?? 4, prepare, onnotice: () => {} });
+  // postgres.js 4 prepares unsafe() queries only when asked per call; the statement texts here
+  // are few and fixed, so each connection keeps them prepared.
   const wrap = (runner: postgres.Sql | postgres.TransactionSql): Queryable => ({
     query: async <T>(text: string, params: unknown[] = []) =>
-      (await runner.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[],
+      (await runner.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
+        prepare,
+      })) as unknown as T[],
   });
   const pool = wrap(sql);
   return {
