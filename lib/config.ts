@@ -88,7 +88,7 @@ export interface Config {
   jobDriver: "kv" | "cron";
   /** Extra tick interval of the cron driver besides the minute cron, in ms; for local use. */
   jobTickMs?: number;
-  /** KV file; undefined on Deno Deploy, where KV needs no path. */
+  /** KV file; undefined in production, where `Deno.openKv()` opens the platform's KV. */
   kvPath?: string;
   /** How long a worker's claim on a run lasts without renewal; also the stall timeout. */
   syncLeaseMs: number;
@@ -144,8 +144,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databasePoolSize: value.DATABASE_POOL_SIZE,
     databasePrepare: value.DATABASE_PREPARE,
     dataDir: value.DATA_DIR,
-    kvPath: value.KV_PATH ??
-      (value.DENO_DEPLOYMENT_ID ? undefined : `${value.DATA_DIR}/kv.sqlite3`),
+    // In production (Deno Deploy) KV needs no path, and no file may be written.
+    kvPath: value.KV_PATH ?? (production ? undefined : `${value.DATA_DIR}/kv.sqlite3`),
     jobDriver,
     jobTickMs: value.JOB_TICK_SECONDS === undefined ? undefined : value.JOB_TICK_SECONDS * 1000,
     jwtSecret: value.JWT_SECRET,
