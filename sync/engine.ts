@@ -31,7 +31,7 @@ import type { RetryOptions } from "./retry.ts";
 import { SyncFailure } from "./sync_errors.ts";
 import { formatEamDateTime } from "./time_zone.ts";
 
-/** What the engine needs to run syncs. */
+/** Services and limits of the sync engine. */
 export interface SyncEngineOptions {
   db: Database;
   kv: Deno.Kv;
@@ -55,7 +55,7 @@ export interface SyncEngine {
   readonly leaseMs: number;
 }
 
-/** The grid query of a run: organization filter, key order and, when incremental, the watermark. */
+/** Builds a run's grid query: organization filter, key order and, when incremental, the watermark. */
 function runQuery(config: ApiConfiguration, definition: EntityDefinition, run: SyncRun): GridQuery {
   const query = gridQuery(config, definition, run.organization);
   if (run.mode !== "incremental" || !run.watermark) return query;

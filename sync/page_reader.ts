@@ -26,10 +26,10 @@ function afterKey(query: GridQuery, definition: EntityDefinition, lastKey: strin
 }
 
 /**
- * Reads the page after a run's checkpoint. In cursor paging the request starts one row early,
- * at the last committed row: when that row's key is not the committed key, rows were added or
- * removed before the cursor, so the page is read again by key (`key > lastKey`) and later pages
- * keep paging by key. Nothing is skipped or read twice either way. A shifted page is also
+ * Reads the page after a run's checkpoint. In cursor paging the request starts one row early, at
+ * the last committed row. When that row's key is not the committed key, rows were added or
+ * removed before the cursor. The page is then read again by key (`key > lastKey`), and later
+ * pages keep paging by key, so nothing is skipped or read twice. A shifted page is also
  * recorded in the run log through `db`.
  */
 export async function readPage(
