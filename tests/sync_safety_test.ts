@@ -6,7 +6,9 @@ import { parseDate } from "../sync/cell_values.ts";
 import { setUpEngine } from "./support/engine.ts";
 
 async function countRows(db: Queryable, where = "true"): Promise<number> {
-  const [row] = await db.query<{ count: string }>(`select count(*) as count from pfa_records where ${where}`);
+  const [row] = await db.query<{ count: string }>(
+    `select count(*) as count from pfa_records where ${where}`,
+  );
   return Number(row.count);
 }
 
