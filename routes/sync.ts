@@ -1,17 +1,16 @@
 import { Hono } from "hono";
-import { type SSEStreamingApi, streamSSE } from "hono/streaming";
+import { streamSSE } from "hono/streaming";
 import { z } from "zod";
-import { loadSyncRun, terminalStatuses } from "../db/sync_runs.ts";
+import { loadSyncRun } from "../db/sync_runs.ts";
 import { log } from "../lib/log.ts";
-import { type SyncProgress, toSyncProgress, watchProgress } from "../sync/progress.ts";
+import { toSyncProgress } from "../sync/progress.ts";
 import { visibleRun } from "./access.ts";
 import { requireRole } from "./auth.ts";
 import type { User } from "../db/users.ts";
 import type { AppEnv, Services } from "./context.ts";
+import { followRunProgress } from "./progress_stream.ts";
 import { startSyncForRequest } from "./sync_start.ts";
 import { validate } from "./validation.ts";
-
-const heartbeatMs = 15_000;
 
 /** Body of POST /api/pems/sync; exported for the OpenAPI document. */
 export const startSchema = z.strictObject({
@@ -51,7 +50,12 @@ export function syncRoutes(services: Services) {
     .get("/:syncId/events", validate("param", syncIdSchema), async (c) => {
       const run = await loadRunOr404(c.get("user"), c.req.valid("param").syncId);
       return streamSSE(c, async (stream) => {
-        await streamProgress(stream, services, toSyncProgress(run));
+        // `progress` events until the run ends, then the final state again as a `done` event.
+        await followRunProgress(stream, services, toSyncProgress(run), async (progress, done) => {
+          const data = JSON.stringify(progress);
+          await stream.writeSSE({ event: "progress", data });
+          if (done) await stream.writeSSE({ event: "done", data });
+        });
       }, async (error, stream) => {
         log("error", "progress stream failed", { runId: run.id, error });
         await stream.writeSSE({
@@ -60,39 +64,4 @@ export function syncRoutes(services: Services) {
         });
       });
     });
-}
-
-/**
- * Sends `progress` events until the run ends, then the final state as a `done` event. A comment
- * line every 15 s keeps proxies from closing an idle stream.
- */
-async function streamProgress(stream: SSEStreamingApi, services: Services, first: SyncProgress) {
-  const abort = new AbortController();
-  stream.onAbort(() => abort.abort());
-  const onShutdown = () => abort.abort();
-  services.shutdown.addEventListener("abort", onShutdown, { once: true });
-  const heartbeat = setInterval(() => {
-    stream.write(": heartbeat\n\n").catch(() => abort.abort());
-  }, heartbeatMs);
-
-  let lastSent = "";
-  const send = async (progress: SyncProgress) => {
-    const data = JSON.stringify(progress);
-    if (data === lastSent) return false;
-    lastSent = data;
-    const done = terminalStatuses.has(progress.status);
-    await stream.writeSSE({ event: "progress", data });
-    if (done) await stream.writeSSE({ event: "done", data });
-    return done;
-  };
-
-  try {
-    if (await send(first)) return;
-    for await (const progress of watchProgress(services.kv, first.syncId, abort.signal)) {
-      if (progress && await send(progress)) return;
-    }
-  } finally {
-    clearInterval(heartbeat);
-    services.shutdown.removeEventListener("abort", onShutdown);
-  }
 }
