@@ -13,7 +13,7 @@ export interface AuditEntry {
   details: Record<string, unknown>;
 }
 
-/** What to record; `details` must never carry a credential. */
+/** A new audit entry. `details` must never contain a credential. */
 export interface NewAuditEntry {
   user: { id: number; email: string } | null;
   action: string;

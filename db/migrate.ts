@@ -39,7 +39,7 @@ export async function migrate(db: Database, migrations?: Migration[]): Promise<n
   for (const migration of migrations ?? await readMigrations()) {
     if (applied.has(migration.version)) continue;
     await db.transaction(async (tx) => {
-      // Serializes concurrent starts against one server: the second waits, then sees the record.
+      // Serializes concurrent starts against one server: the second waits, then finds the record.
       await tx.query("lock table schema_migrations in exclusive mode");
       const again = await tx.query("select 1 from schema_migrations where version = $1", [
         migration.version,

@@ -2,7 +2,7 @@ import type { EntityDefinition } from "../sync/entities.ts";
 import type { MappedBatch, QuarantinedRow } from "../sync/row_mapper.ts";
 import type { Queryable } from "./database.ts";
 
-/** What an upsert did to the rows of one batch. */
+/** Counts of one batch upsert by outcome. */
 export interface UpsertCounts {
   inserted: number;
   updated: number;
@@ -192,8 +192,8 @@ export async function countRecords(
 }
 
 /**
- * Stamps existing rows as seen by a run without changing them; used for rows whose new cells
- * were quarantined, so that a full sync does not mark them deleted.
+ * Stamps existing rows as seen by a run without changing them. The run uses it for rows whose
+ * new cells were quarantined, so that a full sync does not mark them deleted.
  */
 export async function stampSeen(
   tx: Queryable,

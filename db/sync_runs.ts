@@ -306,7 +306,7 @@ export async function cancelSyncRun(db: Queryable, id: string): Promise<SyncRun 
 }
 
 /**
- * Asks a run to stop after its current batch. A queued run, which no worker holds yet, is
+ * Asks a run to stop after its current batch. A queued run, which no worker has leased yet, is
  * cancelled at once. Returns the run as it is now, or undefined for an unknown id.
  */
 export async function requestCancel(db: Queryable, id: string): Promise<SyncRun | undefined> {

@@ -82,8 +82,8 @@ export interface Config {
   /** Data revision of the built-in simulator; each step changes about 10% of the rows. */
   simulatorRevision: number;
   /**
-   * How sync jobs are delivered: "kv" uses Deno KV queues; "cron" keeps pending jobs in KV and
-   * advances them by ticks, for Deno Deploy, which has no KV queues. Default: cron on Deploy.
+   * Job delivery of sync runs. "kv" uses Deno KV queues. "cron" keeps pending jobs in KV and
+   * advances them by ticks, because Deno Deploy has no KV queues. Default: cron on Deploy.
    */
   jobDriver: "kv" | "cron";
   /** Extra tick interval of the cron driver besides the minute cron, in ms; for local use. */

@@ -23,7 +23,7 @@ export async function loadLocalSecrets(
     stored = JSON.parse(await Deno.readTextFile(path));
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) {
-      // The parser's message quotes the file, which holds the keys, so only its kind is kept.
+      // The parser's message quotes the file, which contains the keys, so only its kind is kept.
       const reason = error instanceof SyntaxError ? "not valid JSON" : (error as Error).name;
       throw new Error(
         `cannot read ${path} (${reason}): restore it from a backup, or delete it to generate new ` +

@@ -63,7 +63,7 @@ export async function startSyncForRequest(
   return started.run;
 }
 
-/** Answers 404 for an organization or configuration the user may not reach, as for unknown ones. */
+/** Rejects with 404 an organization or configuration the user may not reach, as for unknown ones. */
 async function checkAccess(
   services: Services,
   user: User,

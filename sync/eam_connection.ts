@@ -43,7 +43,7 @@ function eamAuth(config: ApiConfiguration, credentials: ApiCredentials): EamConn
   return { type: "basic", username: credentials.username!, password: credentials.secret };
 }
 
-/** The grid query of an entity for one organization, sorted by the key. */
+/** Builds the grid query of an entity for one organization, sorted by the key. */
 export function gridQuery(
   config: ApiConfiguration,
   definition: EntityDefinition,

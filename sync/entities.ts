@@ -1,7 +1,7 @@
 /** The entities pems-sync pulls, named as in an API configuration's `feeds`. */
 export type EntityName = "pfa" | "asset_master" | "classifications";
 
-/** How a grid cell is parsed and stored. */
+/** Parser and Postgres type of a grid cell. */
 export type ColumnKind = "text" | "numeric" | "integer" | "boolean" | "timestamp";
 
 /** One typed table column filled from one grid alias. */
@@ -11,7 +11,7 @@ export interface EntityColumn {
   kind: ColumnKind;
 }
 
-/** Where an entity comes from in EAM and where it lands in Postgres. */
+/** Source grid in EAM and target table in Postgres of an entity. */
 export interface EntityDefinition {
   name: EntityName;
   table: string;

@@ -15,7 +15,7 @@ import { type MappedBatch, mapRows } from "./row_mapper.ts";
 
 const maxErrorSamples = 5;
 
-/** Why writing a page stopped early. */
+/** Outcome of writing a page: all batches written, or stopped early. */
 export type PageOutcome = "written" | "superseded" | "cancelled";
 
 function greatestLastModified(definition: EntityDefinition, batch: MappedBatch): string | null {
@@ -33,8 +33,8 @@ function greatestLastModified(definition: EntityDefinition, batch: MappedBatch):
  * Writes a page in batches of `run.batchSize`. Each batch is one transaction that locks the run
  * and checks that its checkpoint is where the batch starts, so a second delivery of the same job
  * writes nothing (`superseded`). A cancel request ends the run at the next batch boundary. The
- * batch that ends the last page also completes the run; a full sync then marks the rows it did
- * not see as deleted in that same transaction.
+ * batch that ends the last page also completes the run. A full sync then marks the rows it did
+ * not see as deleted, in that same transaction.
  */
 export async function writePage(
   db: Database,
@@ -69,12 +69,14 @@ export async function writePage(
         return "superseded" as const;
       }
       if (locked.cancelRequestedAt) return (await cancelSyncRun(tx, run.id))!;
+
       const counts = await upsertBatch(tx, definition, run.organization, run.id, mapped);
       await quarantineRows(tx, run.id, run.organization, definition.name, mapped.quarantined);
       const quarantinedKeys = mapped.quarantined.flatMap((
         row,
       ) => (row.key === null ? [] : [row.key]));
       await stampSeen(tx, definition, run.organization, run.id, quarantinedKeys);
+
       const samples = [
         ...locked.errorSamples,
         ...mapped.quarantined.map((row) => `row ${row.position}: ${row.reason}`),
@@ -90,6 +92,7 @@ export async function writePage(
         maxLastModified: greatestLastModified(definition, mapped),
         errorSamples: samples,
       });
+
       if (!endsRun) return progressed;
       const deleted = progressed.mode === "full"
         ? await markUnseenDeleted(tx, definition, run.organization, run.id)

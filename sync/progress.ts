@@ -39,7 +39,8 @@ export function toSyncProgress(run: SyncRun, now = new Date()): SyncProgress {
   let percent = total ? Math.min(100, Math.floor((handled / total) * 100)) : 0;
   if (run.status === "completed") percent = 100;
   const started = run.startedAt ? new Date(run.startedAt) : null;
-  const ended = run.completedAt ? new Date(run.completedAt) : finished ? null : now;
+  let ended: Date | null = finished ? null : now;
+  if (run.completedAt) ended = new Date(run.completedAt);
   return {
     syncId: run.id,
     apiConfigId: run.apiConfigurationId,
@@ -77,7 +78,7 @@ export async function publishProgress(kv: Deno.Kv, run: SyncRun): Promise<void> 
 
 /**
  * Yields a run's progress each time it changes in KV, starting with the stored value (null when
- * none was published). KV only tells watchers in the process that wrote the value.
+ * none was published). KV notifies only watchers in the process that wrote the value.
  */
 export async function* watchProgress(
   kv: Deno.Kv,

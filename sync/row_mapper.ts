@@ -40,7 +40,7 @@ const parsers: Record<ColumnKind, Parser> = {
 
 /**
  * Parses grid rows into column arrays. A row with no key, a key seen earlier in the batch, or a
- * cell that does not parse goes to `quarantined` instead; the other rows are kept.
+ * cell that does not parse goes to `quarantined` instead, and the other rows are kept.
  */
 export function mapRows(
   definition: EntityDefinition,

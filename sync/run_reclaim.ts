@@ -5,7 +5,7 @@ import type { JobQueue } from "./job_queue.ts";
 import { isLeaseExpired } from "./run_lease.ts";
 
 /**
- * Enqueues the next page of every queued or running run that no worker holds and that has not
+ * Enqueues the next page of every queued or running run that no worker has leased and that has not
  * moved for `staleMs`, such as a run whose process was killed. Returns the ids reclaimed.
  * A run still in flight is safe to reclaim twice: its lease and checkpoint keep pages single.
  */

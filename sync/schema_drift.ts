@@ -1,6 +1,6 @@
 import type { GridField } from "./eam_client.ts";
 
-/** How a grid's FIELDS differ from those of the last successful run. */
+/** Differences between a grid's FIELDS and those of the last successful run. */
 export interface SchemaDrift {
   missing: string[];
   retyped: { name: string; from: string; to: string }[];

@@ -1,4 +1,4 @@
-import { loadApiConfiguration } from "../db/api_configurations.ts";
+import { type ApiConfiguration, loadApiConfiguration } from "../db/api_configurations.ts";
 import type { Database } from "../db/database.ts";
 import { organizationExists } from "../db/organizations.ts";
 import { createSyncRun, lastCompletedRun, type SyncMode, type SyncRun } from "../db/sync_runs.ts";
@@ -10,7 +10,7 @@ import { SyncStartError } from "./sync_errors.ts";
 /** Rows per upsert transaction. */
 export const defaultBatchSize = 1_000;
 
-/** What a caller asks to sync. */
+/** A request to sync one configuration and organization. */
 export interface SyncRequest {
   apiConfigId: number;
   organization: string;
@@ -43,6 +43,7 @@ export async function startSync(
       `organization ${request.organization} not found: an admin adds it with POST /api/organizations`,
     );
   }
+
   const pulled = pullEntities(config.feeds);
   if (pulled.length === 0) {
     throw new SyncStartError(
@@ -58,20 +59,8 @@ export async function startSync(
       `configuration "${config.name}" pulls ${pulled.join(", ")}: set entity to one of them`,
     );
   }
-  let mode = request.mode;
-  let watermark: Date | null = null;
-  let notice: string | undefined;
-  if (mode === "incremental") {
-    const last = await lastCompletedRun(db, config.id, request.organization, entity);
-    if (last?.maxLastModified) {
-      // The overlap re-reads rows changed while the previous run was reading.
-      const overlapMs = config.incrementalOverlapSeconds * 1000;
-      watermark = new Date(new Date(last.maxLastModified).getTime() - overlapMs);
-    } else {
-      mode = "full";
-      notice = "no earlier successful run with a last-modified value: running a full sync instead";
-    }
-  }
+
+  const { mode, watermark, notice } = await chooseMode(db, config, request, entity);
   const created = await createSyncRun(db, {
     id: crypto.randomUUID(),
     apiConfigurationId: config.id,
@@ -86,4 +75,32 @@ export async function startSync(
   });
   if ("run" in created) await queue.enqueue({ runId: created.run.id, page: 0 });
   return created;
+}
+
+/**
+ * Returns the mode and watermark of a new run. An incremental run starts at the previous
+ * successful run's greatest last-modified value minus the configuration's overlap, and runs as a
+ * full sync, with a notice saying so, when there is no such value.
+ */
+async function chooseMode(
+  db: Database,
+  config: ApiConfiguration,
+  request: SyncRequest,
+  entity: EntityName,
+): Promise<{ mode: SyncMode; watermark: Date | null; notice?: string }> {
+  if (request.mode !== "incremental") return { mode: request.mode, watermark: null };
+  const last = await lastCompletedRun(db, config.id, request.organization, entity);
+  if (!last?.maxLastModified) {
+    return {
+      mode: "full",
+      watermark: null,
+      notice: "no earlier successful run with a last-modified value: running a full sync instead",
+    };
+  }
+  // The overlap re-reads rows changed while the previous run was reading.
+  const overlapMs = config.incrementalOverlapSeconds * 1000;
+  return {
+    mode: "incremental",
+    watermark: new Date(new Date(last.maxLastModified).getTime() - overlapMs),
+  };
 }

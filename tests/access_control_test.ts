@@ -10,7 +10,7 @@ async function loginAs(t: TestService, email: string, password: string): Promise
   return login.body.token;
 }
 
-/** A HOLNG-only configuration with a completed HOLNG run, and an operator and viewer of RIO. */
+/** Creates a HOLNG-only configuration with a completed HOLNG run, and an operator and viewer of RIO. */
 async function setUpOrganizations(t: TestService) {
   const shared = await t.configId("PEMS PFA Read");
   const holngConfig = await t.api("POST", "/api/configs", {

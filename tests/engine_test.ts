@@ -1,21 +1,12 @@
 import assert from "node:assert/strict";
 import { updateApiConfiguration } from "../db/api_configurations.ts";
 import { loadSyncRun } from "../db/sync_runs.ts";
-import { startSync } from "../sync/start_sync.ts";
 import { setUpEngine as setUp } from "./support/engine.ts";
 
 Deno.test("engine: redelivered and concurrent jobs neither double rows nor counts", async () => {
   const t = await setUp(2000);
   try {
-    const started = await startSync(t.db, t.queue, {
-      apiConfigId: t.config.id,
-      organization: "RIO",
-      mode: "full",
-      startedBy: null,
-      batchSize: 300,
-    });
-    assert.ok("run" in started);
-    const runId = started.run.id;
+    const runId = (await t.start("full", 300)).id;
 
     const delivered = new Set<string>();
     while (t.queue.jobs.length > 0) {
@@ -51,13 +42,7 @@ Deno.test("engine: redelivered and concurrent jobs neither double rows nor count
 Deno.test("engine: job delivered after its page committed re-enqueues the next page", async () => {
   const t = await setUp(1000);
   try {
-    const started = await startSync(t.db, t.queue, {
-      apiConfigId: t.config.id,
-      organization: "RIO",
-      mode: "full",
-      startedBy: null,
-    });
-    assert.ok("run" in started);
+    const started = { run: await t.start("full", 1000) };
     const first = t.queue.jobs.shift()!;
     await t.engine.processJob(first);
     assert.deepEqual(t.queue.jobs, [{ runId: started.run.id, page: 1 }]);
@@ -78,15 +63,9 @@ Deno.test("engine: missing or wrong EAM credentials fail the run with what to do
   const t = await setUp(10);
   try {
     const runOnce = async () => {
-      const started = await startSync(t.db, t.queue, {
-        apiConfigId: t.config.id,
-        organization: "RIO",
-        mode: "full",
-        startedBy: null,
-      });
-      assert.ok("run" in started);
+      const run = await t.start("full", 1000);
       await t.engine.processJob(t.queue.jobs.shift()!);
-      return await loadSyncRun(t.db, started.run.id);
+      return await loadSyncRun(t.db, run.id);
     };
 
     await updateApiConfiguration(t.db, t.cipher, t.config.id, { secret: null });

@@ -10,7 +10,7 @@ const fastRetries = {
   requestTimeoutMs: 1_000,
 };
 
-/** Asserts that pfa_records holds exactly the simulator's current rows of RIO. */
+/** Asserts that pfa_records contains exactly the simulator's current rows of RIO. */
 async function assertTableMatchesSimulator(t: Engine) {
   const stored = await t.db.query<{ pfa_id: string; raw: Record<string, string> }>(
     "select pfa_id, raw from pfa_records where organization = 'RIO' and deleted_at is null order by pfa_id",

@@ -20,7 +20,7 @@ function freePort(): number {
 }
 
 /**
- * Starts `main.ts` with `env` plus a free port and the test admin, waits until /healthz answers
+ * Starts `main.ts` with `env` plus a free port and the test admin, waits until /healthz returns 200
  * and logs in. Output goes to `logFile` when given, else is dropped.
  */
 export async function startServiceProcess(

@@ -55,7 +55,7 @@ export async function startTestService(
     const response = await fetch(origin + path, {
       method,
       headers,
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      body: typeof body === "string" || body === undefined ? body : JSON.stringify(body),
     });
     const text = await response.text();
     let parsed: unknown = text;
