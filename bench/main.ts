@@ -76,6 +76,7 @@ interface Stack {
   client: ServiceClient;
   configId: number;
   servicePid: number;
+  simulatorPid: () => number;
   simulatorUrl: () => string;
   /** Restarts the simulator with another data revision and points the configuration at it. */
   restartSimulator(revision: number): Promise<void>;
@@ -102,6 +103,7 @@ async function startStack(options: BenchOptions, cleanups: Cleanup[]): Promise<S
     client,
     configId,
     servicePid: service.process.pid,
+    simulatorPid: () => simulator.process.pid,
     simulatorUrl: () => simulator.url,
     async restartSimulator(revision) {
       await simulator.process.stop();
@@ -127,6 +129,7 @@ async function run(options: BenchOptions): Promise<BenchResult> {
       configId: stack.configId,
       organization: options.organization,
       servicePid: stack.servicePid,
+      simulatorPid: stack.simulatorPid,
     };
     let prepared: PreparedRows | undefined;
     if (!options.syncOnly) {

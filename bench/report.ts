@@ -65,7 +65,10 @@ const megabytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
 const integer = (value: number) => Math.round(value).toLocaleString("en-US");
 const ratio = (value: number | null) => value === null ? "" : value.toFixed(2);
 const cpu = (sync: SyncMeasurement) =>
-  `${sync.serviceCpuMicrosPerRow.toFixed(1)} µs / ${sync.postgresCpuMicrosPerRow.toFixed(1)} µs`;
+  `${sync.serviceCpuMicrosPerRow.toFixed(1)} µs / ${
+    sync.postgresCpuMicrosPerRow.toFixed(1)
+  } µs / ` +
+  `${sync.simulatorCpuMicrosPerRow.toFixed(1)} µs`;
 const milliseconds = (value: number | null) => value === null ? "n/a" : `${Math.round(value)} ms`;
 
 interface Line {
@@ -137,7 +140,9 @@ export function formatReport(result: BenchResult): string {
     `${milliseconds(changedSync.firstProgressMs)} (10% changed)`,
     `rows in the changed run: ${integer(changedSync.updated)} updated, ` +
     `${integer(changedSync.unchanged)} unchanged, ${integer(changedSync.inserted)} inserted`,
-    `CPU per row, service / Postgres: ${cpu(fullSync)} (empty table), ${cpu(changedSync)} ` +
+    `CPU per row, service / Postgres / simulator: ${cpu(fullSync)} (empty table), ${
+      cpu(changedSync)
+    } ` +
     "(10% changed)",
   ];
   if (sse) {

@@ -23,6 +23,8 @@ export interface SyncMeasurement {
    * service's connections that were open both before and after the run.
    */
   postgresCpuMicrosPerRow: number;
+  /** CPU time of the simulator process per row, in microseconds: the EAM side's share. */
+  simulatorCpuMicrosPerRow: number;
   /** From sending the POST to the first event that shows committed rows. */
   firstProgressMs: number | null;
   /** From sending the POST to the first event of the stream (the run's state at connection). */
@@ -39,6 +41,8 @@ export interface MeasureSyncOptions {
   configId: number;
   organization: string;
   servicePid: number;
+  /** The simulator's process id at the time of the call; it changes when it is restarted. */
+  simulatorPid: () => number;
   /** The benchmark's connection to the same database, to find the service's backends. */
   sql: postgres.Sql;
   /** Called with the run id once the POST returned, before the run is awaited. */
@@ -53,7 +57,9 @@ export interface MeasureSyncOptions {
 export async function measureSync(options: MeasureSyncOptions): Promise<SyncMeasurement> {
   const { client, servicePid } = options;
   await resetPeakRss(servicePid);
+  const simulatorPid = options.simulatorPid();
   const cpuBefore = await cpuSeconds(options.sql, servicePid);
+  const simulatorBefore = await readCpuSeconds(simulatorPid);
   const posted = performance.now();
   const syncId = await client.startFullSync(options.configId, options.organization);
   options.onStarted?.(syncId);
@@ -70,6 +76,7 @@ export async function measureSync(options: MeasureSyncOptions): Promise<SyncMeas
   const seconds = (performance.now() - posted) / 1000;
   const memory = await readMemory(servicePid);
   const cpuAfter = await cpuSeconds(options.sql, servicePid);
+  const simulatorAfter = await readCpuSeconds(simulatorPid);
   const perRow = (before: number, after: number) =>
     final.processedRecords > 0 ? (after - before) * 1e6 / final.processedRecords : 0;
   if (final.status !== "completed") {
@@ -85,6 +92,7 @@ export async function measureSync(options: MeasureSyncOptions): Promise<SyncMeas
       sumOver(cpuBefore.backends, cpuAfter.backends, "before"),
       sumOver(cpuBefore.backends, cpuAfter.backends, "after"),
     ),
+    simulatorCpuMicrosPerRow: perRow(simulatorBefore, simulatorAfter),
     firstProgressMs: firstProgress === null ? null : firstProgress - posted,
     firstEventMs: firstEvent === null ? null : firstEvent - posted,
     inserted: final.insertedRecords,

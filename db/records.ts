@@ -22,7 +22,8 @@ const upsertStatements = new Map<string, string>();
 /**
  * Builds the set-based upsert of an entity: one `unnest` over column arrays. Every row gets the
  * run's id as `last_seen_sync_id`, so that a full sync can later mark the rows it did not see as
- * deleted. `updated_at` moves only when the raw cells changed or the row had been deleted.
+ * deleted. `updated_at` moves only when the raw cells changed or the row had been deleted; an
+ * unchanged row keeps its stored raw value, which Postgres copies without building it again.
  *
  * Parameters: $1 organization, $2 sync run id, $3 keys, $4 raw rows, then one per column. All but
  * $2 are text: the arrays as array literals and the raw rows as JSON lines (see
@@ -38,19 +39,22 @@ function upsertStatement(definition: EntityDefinition): string {
   const { table, keyColumn, columns } = definition;
   const names = columns.map((column) => column.column);
   const arrays = columns.map((column, i) => `$${i + 5}::text::${sqlTypes[column.kind]}[]`);
-  const changed = "(t.raw is distinct from excluded.raw or t.deleted_at is not null)";
+  // Equal text is the common case and cheap to test; different text may still be the same
+  // object (rows stored before migration 006 have jsonb's key order), so it is parsed only then.
+  const changed = "(t.deleted_at is not null or (t.raw::text is distinct from excluded.raw::text" +
+    " and t.raw::jsonb is distinct from excluded.raw::jsonb))";
   const statement = `
     with upserted as (
       insert into ${table} as t (organization, ${keyColumn}, ${names.join(", ")}, raw,
                                  first_seen_sync_id, last_seen_sync_id)
       select $1::text, input.*, $2::uuid, $2::uuid
       from unnest($3::text::text[], ${arrays.join(", ")},
-                  string_to_array($4::text, E'\\n')::jsonb[])
+                  string_to_array($4::text, E'\\n')::json[])
         as input(${keyColumn}, ${names.join(", ")}, raw)
       on conflict (organization, ${keyColumn}) do update set
         ${names.map((name) => `${name} = excluded.${name}`).join(", ")},
         updated_at = case when ${changed} then now() else t.updated_at end,
-        raw = excluded.raw,
+        raw = case when ${changed} then excluded.raw else t.raw end,
         last_seen_sync_id = excluded.last_seen_sync_id,
         deleted_at = null
       returning (xmax = 0) as inserted, (updated_at = now()) as touched

@@ -22,7 +22,8 @@ import { EamError } from "./eam_error.ts";
 import { entities, type EntityDefinition, isEntityName } from "./entities.ts";
 import type { GridQuery } from "./grid_request.ts";
 import type { JobQueue, SyncJob } from "./job_queue.ts";
-import { readPage } from "./page_reader.ts";
+import { checkpointAfter, fetchFirstResponse, readPage } from "./page_reader.ts";
+import { createReadAhead } from "./read_ahead.ts";
 import { writePage } from "./page_writer.ts";
 import { publishProgress } from "./progress.ts";
 import { acquireRunLease } from "./run_lease.ts";
@@ -45,6 +46,11 @@ export interface SyncEngineOptions {
   requestTimeoutMs?: number;
   /** Retry limits of EAM requests; the client's defaults when unset. */
   retry?: RetryOptions;
+  /**
+   * Fetch the next page of a run while the current one is written. Default true. Off, each page
+   * is requested only when its job runs.
+   */
+  readAhead?: boolean;
 }
 
 /** Processes sync jobs: one EAM page per job, committed in batches with the run's checkpoint. */
@@ -89,6 +95,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const { db, kv, queue, cipher } = options;
   const leaseMs = options.leaseMs ?? 15_000;
   const owner = crypto.randomUUID();
+  const readAhead = options.readAhead === false ? undefined : createReadAhead();
 
   async function publish(run: SyncRun): Promise<void> {
     try {
@@ -142,7 +149,46 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return started;
   }
 
-  // `retryLogs` collects the run log writes of the retry callback, which cannot wait for them.
+  /**
+   * Creates the EAM client of one page of a run. Retries are logged with the page; `retryLogs`
+   * collects their run log writes, which the retry callback cannot wait for.
+   */
+  function pageClient(
+    run: SyncRun,
+    config: ApiConfiguration,
+    credentials: Awaited<ReturnType<typeof loadApiCredentials>>,
+    page: number,
+    retryLogs: Promise<void>[],
+  ): EamClient {
+    const connection = eamConnection(config, credentials, run.organization);
+    connection.timeoutMs = options.requestTimeoutMs;
+    return createEamClient(connection, {
+      fetch: options.fetch,
+      retry: options.retry,
+      onRetry: (info) => {
+        eamRetriesTotal.inc({ kind: info.error.kind });
+        log("warn", "EAM request retried", {
+          runId: run.id,
+          organization: run.organization,
+          page,
+          attempt: info.attempt,
+          delayMs: info.delayMs,
+          error: info.error,
+        });
+        retryLogs.push(appendSyncRunLog(db, run.id, {
+          level: "warn",
+          message: "EAM request retried",
+          fields: {
+            page: page + 1,
+            attempt: info.attempt,
+            delayMs: info.delayMs,
+            error: info.error,
+          },
+        }));
+      },
+    });
+  }
+
   async function processPage(
     run: SyncRun,
     job: SyncJob,
@@ -153,33 +199,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (!isEntityName(run.entity)) throw new SyncFailure(`unknown entity "${run.entity}"`);
     const definition = entities[run.entity];
     const credentials = await loadApiCredentials(db, cipher, config.id);
-    const connection = eamConnection(config, credentials, run.organization);
-    connection.timeoutMs = options.requestTimeoutMs;
-    const client = createEamClient(connection, {
-      fetch: options.fetch,
-      retry: options.retry,
-      onRetry: (info) => {
-        eamRetriesTotal.inc({ kind: info.error.kind });
-        log("warn", "EAM request retried", {
-          runId: run.id,
-          organization: run.organization,
-          page: job.page,
-          attempt: info.attempt,
-          delayMs: info.delayMs,
-          error: info.error,
-        });
-        retryLogs.push(appendSyncRunLog(db, run.id, {
-          level: "warn",
-          message: "EAM request retried",
-          fields: {
-            page: job.page + 1,
-            attempt: info.attempt,
-            delayMs: info.delayMs,
-            error: info.error,
-          },
-        }));
-      },
-    });
+    const client = pageClient(run, config, credentials, job.page, retryLogs);
     const query = runQuery(config, definition, run);
 
     const current = run.status === "queued" ? await startRun(run, config, client, query) : run;
@@ -187,7 +207,29 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const fields = current.gridFields as GridField[];
 
     const started = performance.now();
-    const page = await readPage(client, query, current, definition, fields, db);
+    const page = await readPage(
+      client,
+      query,
+      current,
+      definition,
+      fields,
+      db,
+      readAhead?.take(run.id, job.page, current, query),
+    );
+    if (readAhead && page.moreRecords && page.rows.length > 0) {
+      const next = checkpointAfter(current, page.rows, definition, page.paging);
+      // Its retries are logged when they happen; nothing waits for those log writes.
+      const nextClient = pageClient(run, config, credentials, job.page + 1, []);
+      const response = fetchFirstResponse(
+        nextClient,
+        query,
+        next,
+        current.pageSize,
+        definition,
+        fields,
+      );
+      readAhead.put(run.id, job.page + 1, next, query, response);
+    }
     checkOrganization(page.rows, definition, run.organization);
     if (page.rows.length === 0 && page.moreRecords) {
       throw new SyncFailure(
@@ -229,10 +271,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
     if (outcome === "written" && page.moreRecords) {
       await queue.enqueue({ runId: run.id, page: job.page + 1 });
+    } else {
+      readAhead?.drop(run.id);
     }
   }
 
   async function failRun(run: SyncRun, job: SyncJob, error: Error): Promise<void> {
+    readAhead?.drop(run.id);
     const config = await loadApiConfiguration(db, run.apiConfigurationId).catch(() => undefined);
     const where = `configuration "${config?.name ?? run.apiConfigurationId}", organization ` +
       `${run.organization}, page ${job.page + 1}`;
@@ -287,7 +332,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     leaseMs,
     async processJob(job) {
       const run = await loadSyncRun(db, job.runId);
-      if (!run || terminalStatuses.has(run.status)) return;
+      if (!run || terminalStatuses.has(run.status)) {
+        readAhead?.drop(job.runId);
+        return;
+      }
       if (run.pagesDone > job.page) {
         // An earlier delivery committed this page and may have died before enqueuing the next.
         await queue.enqueue({ runId: run.id, page: run.pagesDone });
@@ -299,6 +347,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
       if (run.cancelRequestedAt) {
         // Cancelled between pages: nothing is being written, so it ends here.
+        readAhead?.drop(run.id);
         const cancelled = await cancelSyncRun(db, run.id);
         if (cancelled) {
           await appendRunEndLog(db, cancelled);

@@ -2,7 +2,7 @@ import type { Queryable } from "../db/database.ts";
 import type { SyncRun } from "../db/sync_runs.ts";
 import { appendSyncRunLog } from "../db/sync_run_logs.ts";
 import { log } from "../lib/log.ts";
-import type { EamClient, GridField, GridRow } from "./eam_client.ts";
+import type { EamClient, GridField, GridPage, GridRow } from "./eam_client.ts";
 import type { EntityDefinition } from "./entities.ts";
 import type { GridQuery } from "./grid_request.ts";
 
@@ -25,12 +25,61 @@ function afterKey(query: GridQuery, definition: EntityDefinition, lastKey: strin
   };
 }
 
+/** Position of a run: its next page starts after row `cursorPosition - 1`, whose key is `lastKey`. */
+export interface Checkpoint {
+  cursorPosition: number;
+  lastKey: string | null;
+  paging: "cursor" | "key";
+}
+
+/** Returns the checkpoint after `rows`, the rows of a page or batch read from `from`. */
+export function checkpointAfter(
+  from: Checkpoint,
+  rows: readonly GridRow[],
+  definition: EntityDefinition,
+  paging: Checkpoint["paging"] = from.paging,
+): Checkpoint {
+  const last = rows.at(-1);
+  if (!last) return { ...from, paging };
+  return {
+    cursorPosition: last.id + 1,
+    lastKey: last.cells[definition.keyAlias] ?? from.lastKey,
+    paging,
+  };
+}
+
+/**
+ * Sends the first request of {@link readPage} for a checkpoint. The engine calls it early to read
+ * the next page while the current one is written.
+ */
+export function fetchFirstResponse(
+  client: EamClient,
+  query: GridQuery,
+  checkpoint: Checkpoint,
+  pageSize: number,
+  definition: EntityDefinition,
+  fields: GridField[],
+): Promise<GridPage> {
+  const { lastKey } = checkpoint;
+  if (lastKey !== null && checkpoint.paging === "key") {
+    return client.fetchPage(afterKey(query, definition, lastKey), 1, pageSize, fields);
+  }
+  if (lastKey === null) {
+    return client.fetchPage(query, checkpoint.cursorPosition, pageSize, fields);
+  }
+  // One row early: the last committed row shows whether rows moved before the cursor.
+  return client.fetchPage(query, checkpoint.cursorPosition - 1, pageSize + 1, fields);
+}
+
 /**
  * Reads the page after a run's checkpoint. In cursor paging the request starts one row early, at
  * the last committed row. When that row's key is not the committed key, rows were added or
  * removed before the cursor. The page is then read again by key (`key > lastKey`), and later
  * pages keep paging by key, so nothing is skipped or read twice. A shifted page is also
  * recorded in the run log through `db`.
+ *
+ * `first` is the response to the first request, when it was sent ahead with
+ * {@link fetchFirstResponse}; by default it is sent now.
  */
 export async function readPage(
   client: EamClient,
@@ -39,32 +88,33 @@ export async function readPage(
   definition: EntityDefinition,
   fields: GridField[],
   db: Queryable,
+  first: Promise<GridPage> = fetchFirstResponse(
+    client,
+    query,
+    run,
+    run.pageSize,
+    definition,
+    fields,
+  ),
 ): Promise<PageRead> {
   const { lastKey } = run;
+  const page = await first;
   if (lastKey !== null && run.paging === "key") {
-    const page = await client.fetchPage(
-      afterKey(query, definition, lastKey),
-      1,
-      run.pageSize,
-      fields,
-    );
     return { rows: page.rows, moreRecords: page.moreRecords, paging: "key" };
   }
   if (lastKey === null) {
-    const page = await client.fetchPage(query, run.cursorPosition, run.pageSize, fields);
     return { rows: page.rows, moreRecords: page.moreRecords, paging: "cursor" };
   }
 
   const overlap = run.cursorPosition - 1;
-  const page = await client.fetchPage(query, overlap, run.pageSize + 1, fields);
-  const first = page.rows[0];
-  if (first && first.id === overlap && first.cells[definition.keyAlias] === lastKey) {
+  const firstRow = page.rows[0];
+  if (firstRow && firstRow.id === overlap && firstRow.cells[definition.keyAlias] === lastKey) {
     return { rows: page.rows.slice(1), moreRecords: page.moreRecords, paging: "cursor" };
   }
   const shift = {
     cursorPosition: run.cursorPosition,
     lastKey,
-    foundKey: first?.cells[definition.keyAlias] ?? null,
+    foundKey: firstRow?.cells[definition.keyAlias] ?? null,
   };
   const message = "page shifted: reading again after the last committed key";
   log("warn", message, { runId: run.id, organization: run.organization, ...shift });

@@ -10,7 +10,7 @@ import {
 import { countSyncRows } from "../lib/metrics.ts";
 import type { GridRow } from "./eam_client.ts";
 import type { EntityDefinition } from "./entities.ts";
-import type { PageRead } from "./page_reader.ts";
+import { type Checkpoint, checkpointAfter, type PageRead } from "./page_reader.ts";
 import { type MappedBatch, mapRows } from "./row_mapper.ts";
 
 const maxErrorSamples = 5;
@@ -29,12 +29,18 @@ function greatestLastModified(definition: EntityDefinition, batch: MappedBatch):
   return greatest;
 }
 
+/** Resolves after pending I/O callbacks ran, so that queries just issued have been sent. */
+const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /**
  * Writes a page in batches of `run.batchSize`. Each batch is one transaction that locks the run
  * and checks that its checkpoint is where the batch starts, so a second delivery of the same job
  * writes nothing (`superseded`). A cancel request ends the run at the next batch boundary. The
  * batch that ends the last page also completes the run. A full sync then marks the rows it did
  * not see as deleted, in that same transaction.
+ *
+ * While Postgres runs a batch's upsert, the next batch is mapped. `onCommit` runs in the
+ * background, one call after the other, and all calls have finished when this returns.
  */
 export async function writePage(
   db: Database,
@@ -49,63 +55,75 @@ export async function writePage(
     batches.push(page.rows.slice(i, i + run.batchSize));
   }
   if (batches.length === 0) batches.push([]);
+  const mapped: MappedBatch[] = [];
+  const mapBatch = (index: number) =>
+    mapped[index] ??= mapRows(definition, batches[index], timeZone);
 
-  let expected = { cursor: run.cursorPosition, lastKey: run.lastKey };
+  let expected: Checkpoint = run;
   let committed = run;
-  for (const [index, rows] of batches.entries()) {
-    const lastRow = rows.at(-1);
-    const next = lastRow
-      ? { cursor: lastRow.id + 1, lastKey: lastRow.cells[definition.keyAlias] ?? expected.lastKey }
-      : expected;
-    const endsRun = index === batches.length - 1 && !page.moreRecords;
-    const mapped = mapRows(definition, rows, timeZone);
+  let publishing = Promise.resolve();
+  try {
+    for (let index = 0; index < batches.length; index++) {
+      const rows = batches[index];
+      const next = checkpointAfter(expected, rows, definition, page.paging);
+      const endsRun = index === batches.length - 1 && !page.moreRecords;
+      const batch = mapBatch(index);
 
-    const result = await db.transaction(async (tx) => {
-      const locked = await loadSyncRun(tx, run.id, { forUpdate: true });
-      if (
-        locked?.status !== "running" || locked.cursorPosition !== expected.cursor ||
-        locked.lastKey !== expected.lastKey
-      ) {
-        return "superseded" as const;
-      }
-      if (locked.cancelRequestedAt) return (await cancelSyncRun(tx, run.id))!;
+      const result = await db.transaction(async (tx) => {
+        const locked = await loadSyncRun(tx, run.id, { forUpdate: true });
+        if (
+          locked?.status !== "running" || locked.cursorPosition !== expected.cursorPosition ||
+          locked.lastKey !== expected.lastKey
+        ) {
+          return "superseded" as const;
+        }
+        if (locked.cancelRequestedAt) return (await cancelSyncRun(tx, run.id))!;
 
-      const counts = await upsertBatch(tx, definition, run.organization, run.id, mapped);
-      await quarantineRows(tx, run.id, run.organization, definition.name, mapped.quarantined);
-      const quarantinedKeys = mapped.quarantined.flatMap((
-        row,
-      ) => (row.key === null ? [] : [row.key]));
-      await stampSeen(tx, definition, run.organization, run.id, quarantinedKeys);
+        const upsert = upsertBatch(tx, definition, run.organization, run.id, batch);
+        upsert.catch(() => {}); // awaited below, after the next batch is mapped
+        if (index + 1 < batches.length) {
+          await nextTurn();
+          mapBatch(index + 1);
+        }
+        const counts = await upsert;
+        await quarantineRows(tx, run.id, run.organization, definition.name, batch.quarantined);
+        const quarantinedKeys = batch.quarantined.flatMap((row) =>
+          row.key === null ? [] : [row.key]
+        );
+        await stampSeen(tx, definition, run.organization, run.id, quarantinedKeys);
 
-      const samples = [
-        ...locked.errorSamples,
-        ...mapped.quarantined.map((row) => `row ${row.position}: ${row.reason}`),
-      ].slice(0, maxErrorSamples);
-      const progressed = await advanceSyncRun(tx, run.id, {
-        processed: rows.length,
-        ...counts,
-        errors: mapped.quarantined.length,
-        cursorPosition: next.cursor,
-        lastKey: next.lastKey,
-        paging: page.paging,
-        pageDone: index === batches.length - 1,
-        maxLastModified: greatestLastModified(definition, mapped),
-        errorSamples: samples,
+        const samples = [
+          ...locked.errorSamples,
+          ...batch.quarantined.map((row) => `row ${row.position}: ${row.reason}`),
+        ].slice(0, maxErrorSamples);
+        const progressed = await advanceSyncRun(tx, run.id, {
+          processed: rows.length,
+          ...counts,
+          errors: batch.quarantined.length,
+          cursorPosition: next.cursorPosition,
+          lastKey: next.lastKey,
+          paging: page.paging,
+          pageDone: index === batches.length - 1,
+          maxLastModified: greatestLastModified(definition, batch),
+          errorSamples: samples,
+        });
+
+        if (!endsRun) return progressed;
+        const deleted = progressed.mode === "full"
+          ? await markUnseenDeleted(tx, definition, run.organization, run.id)
+          : 0;
+        return await completeSyncRun(tx, progressed, deleted);
       });
 
-      if (!endsRun) return progressed;
-      const deleted = progressed.mode === "full"
-        ? await markUnseenDeleted(tx, definition, run.organization, run.id)
-        : 0;
-      return await completeSyncRun(tx, progressed, deleted);
-    });
-
-    if (result === "superseded") return "superseded";
-    countSyncRows(committed, result);
-    committed = result;
-    await onCommit(result);
-    if (result.status === "cancelled") return "cancelled";
-    expected = next;
+      if (result === "superseded") return "superseded";
+      countSyncRows(committed, result);
+      committed = result;
+      publishing = publishing.then(() => onCommit(result));
+      if (result.status === "cancelled") return "cancelled";
+      expected = next;
+    }
+    return "written";
+  } finally {
+    await publishing;
   }
-  return "written";
 }

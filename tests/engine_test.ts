@@ -83,3 +83,59 @@ Deno.test("engine: missing or wrong EAM credentials fail the run with what to do
     await t.close();
   }
 });
+
+/** Cursor positions of the DATA requests the simulator received, in order. */
+const dataRequests = (t: Awaited<ReturnType<typeof setUp>>) =>
+  t.simulator.requestLog
+    .filter((entry) => entry.requestType === "LIST.DATA_ONLY.STORED")
+    .map((entry) => entry.cursorPosition);
+
+Deno.test("engine: the next page is read ahead once and taken by its job", async () => {
+  const t = await setUp(2000);
+  try {
+    const runId = (await t.start("full", 300)).id;
+    await t.engine.processJob(t.queue.jobs.shift()!);
+    // Page 2 was requested while page 1 was written: from the last committed row, 701 rows.
+    assert.deepEqual(dataRequests(t), [1, 700]);
+    await t.engine.processJob(t.queue.jobs.shift()!);
+    assert.deepEqual(dataRequests(t), [1, 700, 1400], "page 2 was not requested again");
+    const run = await t.drain(runId);
+    assert.equal(run.status, "completed", run.error ?? "");
+    assert.equal(run.insertedRecords, 2000);
+    assert.deepEqual(dataRequests(t), [1, 700, 1400]);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("engine: a page read ahead for another checkpoint is not used", async () => {
+  const t = await setUp(2000);
+  try {
+    const runId = (await t.start("full", 300)).id;
+    await t.engine.processJob(t.queue.jobs.shift()!);
+    // The checkpoint moves back, as if page 1 had been written by another worker up to row 600.
+    await t.db.query(
+      "update sync_runs set cursor_position = 601, last_key = $2 where id = $1",
+      [runId, t.simulator.row("CUPFAG", "RIO", 599).pfs_id],
+    );
+    await t.engine.processJob(t.queue.jobs.shift()!);
+    assert.deepEqual(dataRequests(t).slice(0, 3), [1, 700, 600]);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("engine: a failed read-ahead fails the run at the page it was for", async () => {
+  const t = await setUp(2000, {}, { retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 2 } });
+  try {
+    const runId = (await t.start("full", 300)).id;
+    t.simulator.setFaults([{ kind: "status", status: 500, match: { cursorPosition: 700 } }]);
+    await t.engine.processJob(t.queue.jobs.shift()!);
+    const run = await t.drain(runId);
+    assert.equal(run.status, "failed");
+    assert.match(run.error ?? "", /page 2: .*HTTP 500/);
+    assert.equal(run.processedRecords, 700, "page 1 stays written");
+  } finally {
+    await t.close();
+  }
+});

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { Database } from "../db/database.ts";
 import { arrayLiteral, upsertBatch } from "../db/records.ts";
 import { pfaEntity } from "../sync/entities.ts";
 import { mapRows } from "../sync/row_mapper.ts";
@@ -13,6 +14,13 @@ const descriptions = [
   "Zürich ☃ \u2028 end",
   "  padded  ",
 ];
+
+/** Upserts PFA row 1000001 with a description, as a new sync run of RIO. */
+function upsertOneRow(db: Database, description: string) {
+  const cells = { pfs_id: "1000001", pfs_desc: description };
+  const batch = mapRows(pfaEntity, [{ id: 1, cells }], "UTC");
+  return db.transaction((tx) => upsertBatch(tx, pfaEntity, "RIO", crypto.randomUUID(), batch));
+}
 
 Deno.test("records: array literal quotes and escapes text", () => {
   assert.equal(
@@ -68,20 +76,7 @@ Deno.test("records: text cells survive the upsert", async () => {
 Deno.test("records: unchanged rows count as unchanged", async () => {
   const db = await openMigratedDatabase();
   try {
-    const row = (description: string) => ({
-      id: 1,
-      cells: { pfs_id: "1000001", pfs_desc: description },
-    });
-    const upsert = (description: string) =>
-      db.transaction((tx) =>
-        upsertBatch(
-          tx,
-          pfaEntity,
-          "RIO",
-          crypto.randomUUID(),
-          mapRows(pfaEntity, [row(description)], "UTC"),
-        )
-      );
+    const upsert = (description: string) => upsertOneRow(db, description);
     assert.deepEqual(await upsert("crane"), { inserted: 1, updated: 0, unchanged: 0 });
     assert.deepEqual(await upsert("crane"), { inserted: 0, updated: 0, unchanged: 1 });
     assert.deepEqual(await upsert('crane "XL"'), { inserted: 0, updated: 1, unchanged: 0 });
@@ -91,6 +86,22 @@ Deno.test("records: unchanged rows count as unchanged", async () => {
       "select deleted_at from pfa_records",
     );
     assert.equal(stored.deleted_at, null);
+  } finally {
+    await db.drop();
+  }
+});
+
+Deno.test("records: raw text in another key order counts as unchanged and is kept", async () => {
+  const db = await openMigratedDatabase();
+  try {
+    const upsert = () => upsertOneRow(db, "crane");
+    assert.deepEqual(await upsert(), { inserted: 1, updated: 0, unchanged: 0 });
+    // Rows stored before migration 006 carry jsonb's key order, not EAM's.
+    const reordered = '{"pfs_desc": "crane", "pfs_id": "1000001"}';
+    await db.query("update pfa_records set raw = $1::text::json", [reordered]);
+    assert.deepEqual(await upsert(), { inserted: 0, updated: 0, unchanged: 1 });
+    const [stored] = await db.query<{ raw: string }>("select raw::text as raw from pfa_records");
+    assert.equal(stored.raw, reordered);
   } finally {
     await db.drop();
   }

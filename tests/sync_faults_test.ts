@@ -9,6 +9,9 @@ const fastRetries = {
   retry: { baseDelayMs: 5, maxDelayMs: 2_000, maxAttempts: 6 },
   requestTimeoutMs: 1_000,
 };
+// For tests that change the simulator between two jobs: the next page is then requested by its
+// own job, after the change, not read ahead during the job before.
+const noReadAhead = { ...fastRetries, readAhead: false };
 
 /** Asserts that pfa_records contains exactly the simulator's current rows of RIO. */
 async function assertTableMatchesSimulator(t: Engine) {
@@ -103,7 +106,7 @@ Deno.test("EAM faults: permanent faults fail the run with what failed, where and
     ["endless 503", { kind: "status", status: 503 }, /HTTP 503.*after 6 attempts/],
   ];
   for (const [name, fault, message] of cases) {
-    const t = await setUpEngine(1500, {}, fastRetries);
+    const t = await setUpEngine(1500, {}, noReadAhead);
     try {
       const first = await t.start();
       await t.engine.processJob(t.queue.jobs.shift()!);
@@ -242,7 +245,7 @@ Deno.test("schema drift: a renamed column in EAM stops the run before writing", 
 });
 
 Deno.test("schema drift: columns renumbered mid-run fail the run instead of mislabelling cells", async () => {
-  const t = await setUpEngine(1500, {}, fastRetries);
+  const t = await setUpEngine(1500, {}, noReadAhead);
   try {
     const started = await t.start();
     await t.engine.processJob(t.queue.jobs.shift()!);

@@ -114,7 +114,8 @@ Deno.test("run log: cancel between pages", async () => {
 });
 
 Deno.test("run log: shifted page is recorded", async () => {
-  const t = await setUpEngine(2000);
+  // Without read-ahead, so that page 2 is requested after the rows below are inserted.
+  const t = await setUpEngine(2000, {}, { readAhead: false });
   try {
     const started = await t.start();
     await t.engine.processJob(t.queue.jobs.shift()!);
