@@ -37,7 +37,7 @@ const columnNames = [
   ...pfaEntity.columns.map((column) => column.column),
   "raw",
   "first_seen_sync_id",
-  "last_seen_sync_id",
+  "last_changed_sync_id",
 ];
 
 /** Reads every PFA row of `organization` from the simulator at `url` and prepares it. */
@@ -141,7 +141,7 @@ function perRowStatement(table: string): string {
     ...pfaEntity.columns.map((column) =>
       column.kind === "timestamp" ? "timestamptz" : kinds[column.kind]
     ),
-    "jsonb",
+    "json",
     "uuid",
     "uuid",
   ];
@@ -149,8 +149,8 @@ function perRowStatement(table: string): string {
   const updates = pfaEntity.columns.map(({ column }) => `${column} = excluded.${column}`);
   return `insert into ${table} as t (${columnNames.join(", ")}) values (${values.join(", ")})
     on conflict (organization, ${pfaEntity.keyColumn}) do update set ${updates.join(", ")},
-      raw = excluded.raw, last_seen_sync_id = excluded.last_seen_sync_id, updated_at = now()
-    where t.raw is distinct from excluded.raw`;
+      raw = excluded.raw, last_changed_sync_id = excluded.last_changed_sync_id, updated_at = now()
+    where t.raw::text <> excluded.raw::text`;
 }
 
 function rowParameters(

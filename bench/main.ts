@@ -48,17 +48,24 @@ async function startService(
   dataDir: string,
   password: string,
 ): Promise<{ process: ChildProcess; origin: string }> {
-  const process = startDenoScript("service", "main.ts", options.serviceDir, {
-    DATABASE_URL: databaseUrl,
-    DATA_DIR: dataDir,
-    HOST: "127.0.0.1",
-    PORT: "0",
-    ADMIN_EMAIL: adminEmail,
-    ADMIN_PASSWORD: password,
-    PEMS_DEMO: "false",
-    SYNC_BATCH_SIZE: String(options.batchSize),
-    LOG_LEVEL: "info",
-  }, options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : []);
+  const process = startDenoScript(
+    "service",
+    "main.ts",
+    options.serviceDir,
+    {
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      HOST: "127.0.0.1",
+      PORT: "0",
+      ADMIN_EMAIL: adminEmail,
+      ADMIN_PASSWORD: password,
+      PEMS_DEMO: "false",
+      SYNC_BATCH_SIZE: String(options.batchSize),
+      LOG_LEVEL: "info",
+    },
+    options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : [],
+    options.serviceLogPath,
+  );
   const started = await process.waitForLine(
     (line) => jsonLine(line, "pems-sync started"),
     startTimeoutMs,

@@ -29,6 +29,8 @@ export interface BenchOptions {
   syncOnly: boolean;
   /** Folder for a V8 CPU profile of the service process, written when it stops. */
   cpuProfileDir: string | null;
+  /** File that receives every log line of the service process. */
+  serviceLogPath: string | null;
 }
 
 export const usage = `Usage: deno task bench [options]
@@ -48,6 +50,7 @@ Measures pems-sync's end-to-end PFA sync against a COPY ceiling and a per-row ba
   --label TEXT       note stored with the result
   --sync-only        run only the two end-to-end syncs (no baselines, no SSE check)
   --cpu-prof DIR     write a CPU profile of the service process to DIR (deno --cpu-prof)
+  --service-log FILE write the service's log lines (JSON) to FILE
 `;
 
 /** Parses the arguments; throws an Error naming a bad option. */
@@ -66,6 +69,7 @@ export function parseOptions(args: string[], repoDir: string): BenchOptions | "h
       json: { type: "string" },
       label: { type: "string" },
       "cpu-prof": { type: "string" },
+      "service-log": { type: "string" },
       "sync-only": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -86,6 +90,7 @@ export function parseOptions(args: string[], repoDir: string): BenchOptions | "h
     label: values.label ?? null,
     syncOnly: values["sync-only"] ?? false,
     cpuProfileDir: values["cpu-prof"] ?? null,
+    serviceLogPath: values["service-log"] ?? null,
   };
 }
 

@@ -32,6 +32,7 @@ export function startDenoScript(
   cwd: string,
   env: Record<string, string>,
   flags: string[] = [],
+  logPath: string | null = null,
 ): ChildProcess {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", ...flags, script],
@@ -45,7 +46,12 @@ export function startDenoScript(
   const lines: string[] = [];
   let waiters: LineWaiter[] = [];
   let exited = false;
+  const log = logPath
+    ? Deno.openSync(logPath, { create: true, write: true, truncate: true })
+    : null;
+  const encoder = new TextEncoder();
   const onLine = (line: string) => {
+    log?.writeSync(encoder.encode(line + "\n"));
     lines.push(line);
     if (lines.length > tailLines) lines.shift();
     waiters = waiters.filter((waiter) => {
@@ -57,7 +63,9 @@ export function startDenoScript(
   };
   // Both pipes are read all the time, so that a child that logs a lot does not stall on a full pipe.
   const reading = Promise.all([readLines(child.stdout, onLine), readLines(child.stderr, onLine)]);
-  const status = child.status.then((result) => {
+  const status = child.status.then(async (result) => {
+    await reading;
+    log?.close();
     exited = true;
     return result;
   });

@@ -56,7 +56,10 @@ export async function migrate(db: Database, migrations?: Migration[]): Promise<n
   return done;
 }
 
-/** Splits a migration script at semicolons that end a line; migrations use no function bodies. */
+/**
+ * Splits a migration script at semicolons that end a line. A function body therefore keeps its
+ * semicolons inside lines.
+ */
 function splitStatements(script: string): string[] {
   return script
     .split(/;\s*$/m)

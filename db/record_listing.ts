@@ -12,7 +12,7 @@ export async function listRecords(
   const columns = definition.columns.map((column) => column.column);
   return await db.query(
     `select organization, ${key}, ${columns.join(", ")}, raw, first_seen_sync_id,
-            last_seen_sync_id, created_at, updated_at, deleted_at
+            last_changed_sync_id, created_at, updated_at, deleted_at
      from ${definition.table}
      where organization = $1 and ($2::text is null or ${key} > $2)
        and ($3::boolean or deleted_at is null)

@@ -20,18 +20,15 @@ const sqlTypes = {
 const upsertStatements = new Map<string, string>();
 
 /**
- * Builds the set-based upsert of an entity: one `unnest` over column arrays. Every row gets the
- * run's id as `last_seen_sync_id`, so that a full sync can later mark the rows it did not see as
- * deleted. `updated_at` moves only when the raw cells changed or the row had been deleted; an
- * unchanged row keeps its stored raw value, which Postgres copies without building it again.
+ * Builds the set-based upsert of an entity: one `unnest` over column arrays. A row whose raw
+ * cells did not change, and which is not marked deleted, is only locked, not updated, so it gets
+ * no new row version. An inserted or changed row gets the run's id as `last_changed_sync_id`.
  *
  * Parameters: $1 organization, $2 sync run id, $3 keys, $4 raw rows, then one per column. All but
  * $2 are text: the arrays as array literals and the raw rows as JSON lines (see
  * {@link upsertParameters}), which Postgres parses faster than postgres.js serializes arrays.
  *
- * The counts come from the new row versions alone, so the statement reads no row twice: an
- * inserted row has `xmax = 0`, and a changed row has `updated_at = now()`, the start time of
- * this transaction, which no earlier transaction can have written.
+ * Only inserted and changed rows come back, and an inserted row has `xmax = 0`.
  */
 function upsertStatement(definition: EntityDefinition): string {
   const cached = upsertStatements.get(definition.name);
@@ -39,29 +36,30 @@ function upsertStatement(definition: EntityDefinition): string {
   const { table, keyColumn, columns } = definition;
   const names = columns.map((column) => column.column);
   const arrays = columns.map((column, i) => `$${i + 5}::text::${sqlTypes[column.kind]}[]`);
-  // Equal text is the common case and cheap to test; different text may still be the same
+  // Equal text is the common case and cheap to test. Different text may still be the same
   // object (rows stored before migration 006 have jsonb's key order), so it is parsed only then.
-  const changed = "(t.deleted_at is not null or (t.raw::text is distinct from excluded.raw::text" +
-    " and t.raw::jsonb is distinct from excluded.raw::jsonb))";
+  const changed = "t.deleted_at is not null or (t.raw::text <> excluded.raw::text" +
+    " and t.raw::jsonb <> excluded.raw::jsonb)";
   const statement = `
-    with upserted as (
+    with written as (
       insert into ${table} as t (organization, ${keyColumn}, ${names.join(", ")}, raw,
-                                 first_seen_sync_id, last_seen_sync_id)
+                                 first_seen_sync_id, last_changed_sync_id)
       select $1::text, input.*, $2::uuid, $2::uuid
       from unnest($3::text::text[], ${arrays.join(", ")},
                   string_to_array($4::text, E'\\n')::json[])
         as input(${keyColumn}, ${names.join(", ")}, raw)
       on conflict (organization, ${keyColumn}) do update set
         ${names.map((name) => `${name} = excluded.${name}`).join(", ")},
-        updated_at = case when ${changed} then now() else t.updated_at end,
-        raw = case when ${changed} then excluded.raw else t.raw end,
-        last_seen_sync_id = excluded.last_seen_sync_id,
+        raw = excluded.raw,
+        updated_at = now(),
+        last_changed_sync_id = excluded.last_changed_sync_id,
         deleted_at = null
-      returning (xmax = 0) as inserted, (updated_at = now()) as touched
+      where ${changed}
+      returning (xmax = 0) as inserted
     )
     select count(*) filter (where inserted) as inserted,
-           count(*) filter (where touched and not inserted) as updated
-    from upserted`;
+           count(*) filter (where not inserted) as updated
+    from written`;
   upsertStatements.set(definition.name, statement);
   return statement;
 }
@@ -113,25 +111,6 @@ export function arrayLiteral(values: readonly unknown[], quote: boolean): string
     }
   }
   return literal + "}";
-}
-
-/**
- * Marks the rows of an organization that a full sync run did not see as deleted; returns how many.
- * Call it only after the run's last page committed, in the transaction that completes the run.
- */
-export async function markUnseenDeleted(
-  tx: Queryable,
-  definition: EntityDefinition,
-  organization: string,
-  syncRunId: string,
-): Promise<number> {
-  const rows = await tx.query(
-    `update ${definition.table} set deleted_at = now(), updated_at = now()
-     where organization = $1 and deleted_at is null and last_seen_sync_id <> $2::uuid
-     returning 1`,
-    [organization, syncRunId],
-  );
-  return rows.length;
 }
 
 /** Upserts one mapped batch for an organization and returns the counts. */
@@ -193,23 +172,4 @@ export async function countRecords(
     [organization],
   );
   return Number(row.count);
-}
-
-/**
- * Stamps existing rows as seen by a run without changing them. The run uses it for rows whose
- * new cells were quarantined, so that a full sync does not mark them deleted.
- */
-export async function stampSeen(
-  tx: Queryable,
-  definition: EntityDefinition,
-  organization: string,
-  syncRunId: string,
-  keys: string[],
-): Promise<void> {
-  if (keys.length === 0) return;
-  await tx.query(
-    `update ${definition.table} set last_seen_sync_id = $2::uuid
-     where organization = $1 and ${definition.keyColumn} = any($3::text[])`,
-    [organization, syncRunId, keys],
-  );
 }

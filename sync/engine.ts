@@ -216,6 +216,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       db,
       readAhead?.take(run.id, job.page, current, query),
     );
+    const readMs = Math.round(performance.now() - started);
     if (readAhead && page.moreRecords && page.rows.length > 0) {
       const next = checkpointAfter(current, page.rows, definition, page.paging);
       // Its retries are logged when they happen; nothing waits for those log writes.
@@ -252,6 +253,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       paging: page.paging,
       outcome,
       durationMs,
+      readMs,
     });
     await Promise.all(retryLogs);
     await appendSyncRunLog(db, run.id, {

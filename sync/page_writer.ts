@@ -1,5 +1,6 @@
 import type { Database } from "../db/database.ts";
-import { markUnseenDeleted, quarantineRows, stampSeen, upsertBatch } from "../db/records.ts";
+import { quarantineRows, upsertBatch } from "../db/records.ts";
+import { markUnseenDeleted, recordSeenKeys } from "../db/seen_keys.ts";
 import {
   advanceSyncRun,
   cancelSyncRun,
@@ -87,10 +88,12 @@ export async function writePage(
         }
         const counts = await upsert;
         await quarantineRows(tx, run.id, run.organization, definition.name, batch.quarantined);
-        const quarantinedKeys = batch.quarantined.flatMap((row) =>
-          row.key === null ? [] : [row.key]
-        );
-        await stampSeen(tx, definition, run.organization, run.id, quarantinedKeys);
+        if (run.mode === "full") {
+          const quarantinedKeys = batch.quarantined.flatMap((row) =>
+            row.key === null ? [] : [row.key]
+          );
+          await recordSeenKeys(tx, run.id, [...batch.keys, ...quarantinedKeys]);
+        }
 
         const samples = [
           ...locked.errorSamples,

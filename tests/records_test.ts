@@ -46,7 +46,7 @@ Deno.test("records: upsert counts inserted, updated and unchanged rows", async (
     );
     const rows = await db.query<Record<string, unknown>>(
       `select pfa_id, monthly_rate, updated_at, created_at, is_actualized, is_discontinued, is_funds_transferable,
-              forecast_start, last_modified, first_seen_sync_id, last_seen_sync_id
+              forecast_start, last_modified, first_seen_sync_id, last_changed_sync_id
        from pfa_records order by pfa_id`,
     );
     assert.equal(rows.length, 3);
@@ -56,11 +56,11 @@ Deno.test("records: upsert counts inserted, updated and unchanged rows", async (
     assert.equal(rows[0].is_funds_transferable, true);
     assert.equal((rows[0].forecast_start as Date).toISOString(), "2025-11-05T00:00:00.000Z");
     assert.equal((rows[0].last_modified as Date).toISOString(), "2025-11-05T14:30:00.000Z");
-    assert.equal(rows[0].last_seen_sync_id, runB, "an unchanged row is stamped as seen");
+    assert.equal(rows[0].last_changed_sync_id, runA, "an unchanged row is not written");
     assert.equal(rows[0].first_seen_sync_id, runA);
     assert.equal(rows[1].monthly_rate, "11.00");
     assert.equal(rows[1].first_seen_sync_id, runA);
-    assert.equal(rows[1].last_seen_sync_id, runB);
+    assert.equal(rows[1].last_changed_sync_id, runB);
     assert.equal(rows[2].monthly_rate, null);
     assert.equal(
       (rows[0].updated_at as Date).getTime(),
