@@ -63,7 +63,10 @@ async function startService(
       SYNC_BATCH_SIZE: String(options.batchSize),
       LOG_LEVEL: "info",
     },
-    options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : [],
+    [
+      ...await startTaskV8Flags(options.serviceDir),
+      ...(options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
+    ],
     options.serviceLogPath,
   );
   const started = await process.waitForLine(
@@ -71,6 +74,16 @@ async function startService(
     startTimeoutMs,
   );
   return { process, origin: String(started.origin) };
+}
+
+/**
+ * Returns the `--v8-flags=...` arguments of the `start` task in the service's deno.json, so that
+ * the benchmark runs the service as `deno task start` does.
+ */
+async function startTaskV8Flags(serviceDir: string): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(`${serviceDir}/deno.json`));
+  const start = String(config?.tasks?.start ?? "");
+  return start.split(/\s+/).filter((argument) => argument.startsWith("--v8-flags="));
 }
 
 function progress(message: string): void {

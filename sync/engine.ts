@@ -232,7 +232,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       readAhead.put(run.id, job.page + 1, next, query, response);
     }
     checkOrganization(page.rows, definition, run.organization);
-    if (page.rows.length === 0 && page.moreRecords) {
+    const rowCount = page.rows.length;
+    if (rowCount === 0 && page.moreRecords) {
       throw new SyncFailure(
         `EAM announced more records but returned none after cursor position ${current.cursorPosition}`,
       );
@@ -249,7 +250,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       runId: run.id,
       organization: run.organization,
       page: job.page,
-      rows: page.rows.length,
+      rows: rowCount,
       paging: page.paging,
       outcome,
       durationMs,
@@ -261,7 +262,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       message: "page synced",
       fields: {
         page: job.page + 1,
-        rows: page.rows.length,
+        rows: rowCount,
         paging: page.paging,
         outcome,
         durationMs,

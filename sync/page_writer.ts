@@ -42,6 +42,9 @@ const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
  *
  * While Postgres runs a batch's upsert, the next batch is mapped. `onCommit` runs in the
  * background, one call after the other, and all calls have finished when this returns.
+ *
+ * The page's rows are handed over: `page.rows` is emptied at the start, and each batch is
+ * released once it is committed, so that a page does not stay in memory until its end.
  */
 export async function writePage(
   db: Database,
@@ -56,7 +59,8 @@ export async function writePage(
     batches.push(page.rows.slice(i, i + run.batchSize));
   }
   if (batches.length === 0) batches.push([]);
-  const mapped: MappedBatch[] = [];
+  page.rows = [];
+  const mapped: (MappedBatch | undefined)[] = [];
   const mapBatch = (index: number) =>
     mapped[index] ??= mapRows(definition, batches[index], timeZone);
 
@@ -118,6 +122,8 @@ export async function writePage(
         return await completeSyncRun(tx, progressed, deleted);
       });
 
+      batches[index] = [];
+      mapped[index] = undefined;
       if (result === "superseded") return "superseded";
       countSyncRows(committed, result);
       committed = result;
