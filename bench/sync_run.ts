@@ -20,7 +20,8 @@ export interface SyncMeasurement {
   serviceCpuMicrosPerRow: number;
   /**
    * CPU time of the database's server processes per row, in microseconds: the backends of the
-   * service's connections that were open both before and after the run.
+   * service's connections that were open after the run. A backend that started during the run
+   * counts from zero.
    */
   postgresCpuMicrosPerRow: number;
   /** CPU time of the simulator process per row, in microseconds: the EAM side's share. */
@@ -88,10 +89,7 @@ export async function measureSync(options: MeasureSyncOptions): Promise<SyncMeas
     rowsPerSecond: final.processedRecords / seconds,
     peakRssBytes: memory.peakRss,
     serviceCpuMicrosPerRow: perRow(cpuBefore.service, cpuAfter.service),
-    postgresCpuMicrosPerRow: perRow(
-      sumOver(cpuBefore.backends, cpuAfter.backends, "before"),
-      sumOver(cpuBefore.backends, cpuAfter.backends, "after"),
-    ),
+    postgresCpuMicrosPerRow: perRow(0, backendCpuSince(cpuBefore.backends, cpuAfter.backends)),
     simulatorCpuMicrosPerRow: perRow(simulatorBefore, simulatorAfter),
     firstProgressMs: firstProgress === null ? null : firstProgress - posted,
     firstEventMs: firstEvent === null ? null : firstEvent - posted,
@@ -118,16 +116,9 @@ async function cpuSeconds(sql: postgres.Sql, servicePid: number): Promise<CpuSam
   return { service: await readCpuSeconds(servicePid), backends };
 }
 
-/** Sums the CPU seconds, before or after, of the processes present in both samples. */
-function sumOver(
-  before: Map<number, number>,
-  after: Map<number, number>,
-  which: "before" | "after",
-): number {
+/** Sums the CPU seconds that each backend in `after` used since `before`, or since it started. */
+function backendCpuSince(before: Map<number, number>, after: Map<number, number>): number {
   let sum = 0;
-  for (const [pid, seconds] of after) {
-    const earlier = before.get(pid);
-    if (earlier !== undefined) sum += which === "before" ? earlier : seconds;
-  }
+  for (const [pid, seconds] of after) sum += seconds - (before.get(pid) ?? 0);
   return sum;
 }
