@@ -31,6 +31,28 @@ Deno.test("cancel: run stops after the current batch and keeps its rows", async 
   }
 });
 
+Deno.test("cancel: request during a page rolls back the batch in flight", async () => {
+  const t = await setUpEngine(3000);
+  try {
+    const run = await t.start("full", 300);
+    // The cancel request arrives with the commit of the batch that reaches 1,000 rows, the first
+    // of page 2, while the transaction of the second batch has already written its rows.
+    await t.db.exec(`
+      create function request_cancel_at_1000() returns trigger language plpgsql as $$
+        begin if new.processed_records = 1000 then new.cancel_requested_at = now(); end if;
+        return new; end $$;
+      create trigger cancel_at_1000 before update on sync_runs
+        for each row execute function request_cancel_at_1000();`);
+    const cancelled = await t.drain(run.id);
+    assert.equal(cancelled.status, "cancelled");
+    assert.equal(cancelled.processedRecords, 1000);
+    assert.equal(cancelled.insertedRecords, 1000);
+    assert.equal(await countRows(t.db), 1000, "the batch in flight left no row");
+  } finally {
+    await t.close();
+  }
+});
+
 Deno.test("cancel: queued run ends at once", async () => {
   const t = await setUpEngine(100);
   try {
