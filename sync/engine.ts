@@ -15,22 +15,21 @@ import {
 import { appendRunEndLog, appendSyncRunLog } from "../db/sync_run_logs.ts";
 import type { CredentialsCipher } from "../lib/credentials_cipher.ts";
 import { log } from "../lib/log.ts";
-import { eamRetriesTotal } from "../lib/metrics.ts";
-import { createEamClient, type EamClient, type GridField, type GridRow } from "./eam_client.ts";
-import { eamConnection, gridQuery } from "./eam_connection.ts";
+import type { EamClient, GridField } from "./eam_client.ts";
 import { EamError } from "./eam_error.ts";
-import { entities, type EntityDefinition, isEntityName } from "./entities.ts";
+import { entities, isEntityName } from "./entities.ts";
 import type { GridQuery } from "./grid_request.ts";
 import type { JobQueue, SyncJob } from "./job_queue.ts";
+import { createPageClient } from "./page_client.ts";
 import { checkpointAfter, fetchFirstResponse, readPage } from "./page_reader.ts";
-import { createReadAhead } from "./read_ahead.ts";
 import { writePage } from "./page_writer.ts";
 import { publishProgress } from "./progress.ts";
-import { acquireRunLease } from "./run_lease.ts";
-import { describeSchemaDrift, detectSchemaDrift } from "./schema_drift.ts";
+import { createReadAhead } from "./read_ahead.ts";
 import type { RetryOptions } from "./retry.ts";
+import { acquireRunLease } from "./run_lease.ts";
+import { checkOrganization, runQuery } from "./run_query.ts";
+import { describeSchemaDrift, detectSchemaDrift } from "./schema_drift.ts";
 import { SyncFailure } from "./sync_errors.ts";
-import { formatEamDateTime } from "./time_zone.ts";
 
 /** Services and limits of the sync engine. */
 export interface SyncEngineOptions {
@@ -61,41 +60,18 @@ export interface SyncEngine {
   readonly leaseMs: number;
 }
 
-/** Builds a run's grid query: organization filter, key order and, when incremental, the watermark. */
-function runQuery(config: ApiConfiguration, definition: EntityDefinition, run: SyncRun): GridQuery {
-  const query = gridQuery(config, definition, run.organization);
-  if (run.mode !== "incremental" || !run.watermark) return query;
-  const since = formatEamDateTime(new Date(run.watermark), config.timeZone);
-  return {
-    ...query,
-    filters: [...(query.filters ?? []), {
-      alias: definition.lastModifiedAlias,
-      operator: ">=",
-      value: since,
-    }],
-  };
-}
-
-/**
- * Rejects a page holding rows of another organization. Besides a wrong filter, this catches
- * cells decoded under the wrong alias names after EAM renumbered the grid's columns mid-run.
- */
-function checkOrganization(rows: GridRow[], definition: EntityDefinition, organization: string) {
-  const stray = rows.find((row) => row.cells[definition.organizationAlias] !== organization);
-  if (!stray) return;
-  throw new SyncFailure(
-    `EAM returned row ${stray.id} with ${definition.organizationAlias} ` +
-      `"${stray.cells[definition.organizationAlias] ?? ""}" in a sync of ${organization}: the ` +
-      "grid's columns or filters may have changed; start the sync again",
-  );
-}
-
 /** Creates the sync engine. */
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const { db, kv, queue, cipher } = options;
   const leaseMs = options.leaseMs ?? 15_000;
   const owner = crypto.randomUUID();
   const readAhead = options.readAhead === false ? undefined : createReadAhead();
+  const clientOptions = {
+    db,
+    fetch: options.fetch,
+    retry: options.retry,
+    timeoutMs: options.requestTimeoutMs,
+  };
 
   async function publish(run: SyncRun): Promise<void> {
     try {
@@ -149,46 +125,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return started;
   }
 
-  /**
-   * Creates the EAM client of one page of a run. Retries are logged with the page; `retryLogs`
-   * collects their run log writes, which the retry callback cannot wait for.
-   */
-  function pageClient(
-    run: SyncRun,
-    config: ApiConfiguration,
-    credentials: Awaited<ReturnType<typeof loadApiCredentials>>,
-    page: number,
-    retryLogs: Promise<void>[],
-  ): EamClient {
-    const connection = eamConnection(config, credentials, run.organization);
-    connection.timeoutMs = options.requestTimeoutMs;
-    return createEamClient(connection, {
-      fetch: options.fetch,
-      retry: options.retry,
-      onRetry: (info) => {
-        eamRetriesTotal.inc({ kind: info.error.kind });
-        log("warn", "EAM request retried", {
-          runId: run.id,
-          organization: run.organization,
-          page,
-          attempt: info.attempt,
-          delayMs: info.delayMs,
-          error: info.error,
-        });
-        retryLogs.push(appendSyncRunLog(db, run.id, {
-          level: "warn",
-          message: "EAM request retried",
-          fields: {
-            page: page + 1,
-            attempt: info.attempt,
-            delayMs: info.delayMs,
-            error: info.error,
-          },
-        }));
-      },
-    });
-  }
-
   async function processPage(
     run: SyncRun,
     job: SyncJob,
@@ -199,7 +135,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (!isEntityName(run.entity)) throw new SyncFailure(`unknown entity "${run.entity}"`);
     const definition = entities[run.entity];
     const credentials = await loadApiCredentials(db, cipher, config.id);
-    const client = pageClient(run, config, credentials, job.page, retryLogs);
+    const client = createPageClient(clientOptions, run, config, credentials, job.page, retryLogs);
     const query = runQuery(config, definition, run);
 
     const current = run.status === "queued" ? await startRun(run, config, client, query) : run;
@@ -220,7 +156,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (readAhead && page.moreRecords && page.rows.length > 0) {
       const next = checkpointAfter(current, page.rows, definition, page.paging);
       // Its retries are logged when they happen; nothing waits for those log writes.
-      const nextClient = pageClient(run, config, credentials, job.page + 1, []);
+      const nextClient = createPageClient(
+        clientOptions,
+        run,
+        config,
+        credentials,
+        job.page + 1,
+        [],
+      );
       const response = fetchFirstResponse(
         nextClient,
         query,
