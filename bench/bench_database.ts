@@ -7,7 +7,7 @@
 
 import postgres from "postgres";
 import { openPostgres } from "../db/database.ts";
-import { migrate } from "../db/migrate.ts";
+import { migrate, readMigrations } from "../db/migrate.ts";
 import { ensureOrganizations } from "../db/organizations.ts";
 
 /** A fresh, migrated database on the benchmark's server. */
@@ -23,13 +23,14 @@ export interface BenchDatabase {
 export const checkpointChannel = "pems_bench_checkpoint";
 
 /**
- * Creates `pems_bench_<random>` on the server of `serverUrl`, applies the service's migrations
- * and adds `organization`, which the service needs before it syncs it (its REST API has no
- * call that creates organizations).
+ * Creates `pems_bench_<random>` on the server of `serverUrl`, applies the migrations of the
+ * service in `serviceDir` and adds `organization`, which the service needs before it syncs it
+ * (its REST API has no call that creates organizations).
  */
 export async function createBenchDatabase(
   serverUrl: string,
   organization: string,
+  serviceDir: string,
 ): Promise<BenchDatabase> {
   const name = `pems_bench_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
   await onServer(serverUrl, (admin) => admin.unsafe(`create database ${name}`));
@@ -38,7 +39,7 @@ export async function createBenchDatabase(
 
   const db = openPostgres(url.toString(), { max: 1 });
   try {
-    await migrate(db);
+    await migrate(db, await readMigrations(new URL(`file://${serviceDir}/db/migrations/`)));
     await ensureOrganizations(db, [{ code: organization, name: `${organization} (benchmark)` }]);
   } finally {
     await db.close();

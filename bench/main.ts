@@ -106,7 +106,11 @@ interface Stack {
 
 async function startStack(options: BenchOptions, cleanups: Cleanup[]): Promise<Stack> {
   progress(`creating a database on ${new URL(options.databaseUrl).host}`);
-  const database = await createBenchDatabase(options.databaseUrl, options.organization);
+  const database = await createBenchDatabase(
+    options.databaseUrl,
+    options.organization,
+    options.serviceDir,
+  );
   cleanups.push(() => database.drop());
   const dataDir = await Deno.makeTempDir({ prefix: "pems-bench-" });
   cleanups.push(() => Deno.remove(dataDir, { recursive: true }));
