@@ -143,18 +143,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const fields = current.gridFields as GridField[];
 
     const started = performance.now();
-    const page = await readPage(
-      client,
-      query,
-      current,
-      definition,
-      fields,
-      db,
-      readAhead?.take(run.id, job.page, current, query),
-    );
+    const readAheadResponse = readAhead?.take(run.id, job.page, current, query);
+    const page = await readPage(client, query, current, definition, fields, db, readAheadResponse);
     const readMs = Math.round(performance.now() - started);
     if (readAhead && page.moreRecords && page.rows.length > 0) {
-      const next = checkpointAfter(current, page.rows, definition, page.paging);
       // Its retries are logged when they happen; nothing waits for those log writes.
       const nextClient = createPageClient(
         clientOptions,
@@ -164,11 +156,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         job.page + 1,
         [],
       );
+      const next = checkpointAfter(current, page.rows, definition, page.paging);
       const response = fetchFirstResponse(
         nextClient,
         query,
         next,
-        current.pageSize,
+        run.pageSize,
         definition,
         fields,
       );
@@ -203,13 +196,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     await appendSyncRunLog(db, run.id, {
       level: "info",
       message: "page synced",
-      fields: {
-        page: job.page + 1,
-        rows: rowCount,
-        paging: page.paging,
-        outcome,
-        durationMs,
-      },
+      fields: { page: job.page + 1, rows: rowCount, paging: page.paging, outcome, durationMs },
     });
     if (committed && terminalStatuses.has(committed.status)) {
       await appendRunEndLog(db, committed);
