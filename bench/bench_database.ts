@@ -37,13 +37,18 @@ export async function createBenchDatabase(
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
 
+  const dropDatabase = () =>
+    onServer(serverUrl, (admin) => admin.unsafe(`drop database if exists ${name} with (force)`));
   const db = openPostgres(url.toString(), { max: 1 });
   try {
     await migrate(db, await readMigrations(new URL(`file://${serviceDir}/db/migrations/`)));
     await ensureOrganizations(db, [{ code: organization, name: `${organization} (benchmark)` }]);
-  } finally {
+  } catch (error) {
     await db.close();
+    await dropDatabase();
+    throw error;
   }
+  await db.close();
   const sql = postgres(url.toString(), { max: 2, onnotice: () => {} });
   return {
     name,
@@ -51,10 +56,7 @@ export async function createBenchDatabase(
     sql,
     async drop() {
       await sql.end({ timeout: 5 });
-      await onServer(
-        serverUrl,
-        (admin) => admin.unsafe(`drop database if exists ${name} with (force)`),
-      );
+      await dropDatabase();
     },
   };
 }

@@ -19,9 +19,8 @@ export async function describeMachine(sql: postgres.Sql, repoDir: string): Promi
     v8: Deno.version.v8,
     postgres: String(version).split(" on ")[0],
     gitCommit: await git(repoDir, ["rev-parse", "HEAD"]),
-    gitDirty: await git(repoDir, ["status", "--porcelain"]).then((text) =>
-      text === null ? null : text !== ""
-    ),
+    gitDirty: await git(repoDir, ["status", "--porcelain", "--", ".", ":!bench/results.jsonl"])
+      .then((text) => text === null ? null : text !== ""),
   };
 }
 

@@ -145,6 +145,13 @@ type Cleanup = () => Promise<unknown>;
 async function run(options: BenchOptions): Promise<BenchResult> {
   const cleanups: Cleanup[] = [];
   const loadBefore = Deno.loadavg()[0];
+  // Ctrl-C stops the processes and drops the database too, as the end of a run does.
+  const interrupted = async () => {
+    progress("interrupted: cleaning up");
+    await runCleanups(cleanups);
+    Deno.exit(130);
+  };
+  Deno.addSignalListener("SIGINT", interrupted);
   try {
     const stack = await startStack(options, cleanups);
     const sync = {
@@ -196,9 +203,16 @@ async function run(options: BenchOptions): Promise<BenchResult> {
       ratios: ratiosOf(fullSync, changedSync, copy, perRow),
     };
   } finally {
-    for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch((error) => progress(`cleanup failed: ${error.message}`));
-    }
+    Deno.removeSignalListener("SIGINT", interrupted);
+    await runCleanups(cleanups);
+  }
+}
+
+/** Runs the cleanups once each, the last added first. */
+async function runCleanups(cleanups: Cleanup[]): Promise<void> {
+  while (cleanups.length > 0) {
+    const cleanup = cleanups.pop()!;
+    await cleanup().catch((error) => progress(`cleanup failed: ${error.message}`));
   }
 }
 
@@ -233,7 +247,13 @@ if (import.meta.main) {
     console.log(usage);
     Deno.exit(0);
   }
-  const result = await run(options);
+  let result;
+  try {
+    result = await run(options);
+  } catch (error) {
+    console.error(`bench: ${(error as Error).message}`);
+    Deno.exit(1);
+  }
   console.log(formatReport(result));
   await Deno.writeTextFile(options.jsonPath, JSON.stringify(result) + "\n", { append: true });
   console.log(`\nresult appended to ${options.jsonPath}`);

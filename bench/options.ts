@@ -53,8 +53,19 @@ Measures pems-sync's end-to-end PFA sync against a COPY ceiling and a per-row ba
   --service-log FILE write the service's log lines (JSON) to FILE
 `;
 
+const numberOptions = new Set(["--rows", "--sample", "--viewers", "--page-size", "--batch-size"]);
+
 /** Parses the arguments; throws an Error naming a bad option. */
 export function parseOptions(args: string[], repoDir: string): BenchOptions | "help" {
+  // parseArgs takes "-5" for an option and reports an ambiguous argument, so negative numbers
+  // are rejected here with the range of the option.
+  for (let i = 0; i + 1 < args.length; i++) {
+    if (numberOptions.has(args[i]) && /^-\d/.test(args[i + 1])) {
+      throw new Error(
+        `invalid ${args[i]} "${args[i + 1]}": expected a whole number, not a negative one`,
+      );
+    }
+  }
   const { values } = parseArgs({
     args,
     options: {
@@ -85,7 +96,7 @@ export function parseOptions(args: string[], repoDir: string): BenchOptions | "h
     organization: values.organization,
     databaseUrl: values["database-url"] ?? Deno.env.get("BENCH_DATABASE_URL") ??
       "postgres://postgres@127.0.0.1:5432/postgres",
-    serviceDir: values["service-dir"] ?? repoDir,
+    serviceDir: serviceDirectory(values["service-dir"] ?? repoDir),
     jsonPath: values.json ?? `${repoDir}/bench/results.jsonl`,
     label: values.label ?? null,
     syncOnly: values["sync-only"] ?? false,
@@ -100,4 +111,18 @@ function wholeNumber(name: string, text: string, min: number, max: number): numb
     throw new Error(`invalid ${name} "${text}": expected a whole number from ${min} to ${max}`);
   }
   return value;
+}
+
+/** Checks that `dir` holds a service tree: main.ts and db/migrations. */
+function serviceDirectory(dir: string): string {
+  for (const path of ["main.ts", "db/migrations"]) {
+    try {
+      Deno.statSync(`${dir}/${path}`);
+    } catch {
+      throw new Error(
+        `invalid --service-dir "${dir}": ${path} not found; pass a checkout of pems-sync`,
+      );
+    }
+  }
+  return dir;
 }

@@ -61,7 +61,7 @@ export function ratiosOf(
   };
 }
 
-const megabytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
+const mebibytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MiB`;
 const integer = (value: number) => Math.round(value).toLocaleString("en-US");
 const ratio = (value: number | null) => value === null ? "" : value.toFixed(2);
 const cpu = (sync: SyncMeasurement) =>
@@ -124,7 +124,7 @@ export function formatReport(result: BenchResult): string {
     integer(line.rows),
     line.seconds.toFixed(1),
     integer(line.rowsPerSecond),
-    line.peakRssBytes === undefined ? "" : megabytes(line.peakRssBytes),
+    line.peakRssBytes === undefined ? "" : mebibytes(line.peakRssBytes),
     ratio(line.toCopy),
     ratio(line.toPerRow),
   ]);
@@ -149,8 +149,8 @@ export function formatReport(result: BenchResult): string {
     text.push(
       `SSE, ${sse.viewers} viewers: ${integer(sse.events)} checkpoint events, delay from commit ` +
         `p50 ${milliseconds(sse.p50DelayMs)}, p95 ${milliseconds(sse.p95DelayMs)}, ` +
-        `max ${milliseconds(sse.maxDelayMs)}; service RSS ${megabytes(sse.rssAfterBytes)}, ` +
-        `peak ${megabytes(sse.peakRssBytes)}`,
+        `max ${milliseconds(sse.maxDelayMs)}; service RSS ${mebibytes(sse.rssAfterBytes)}, ` +
+        `peak ${mebibytes(sse.peakRssBytes)}`,
     );
   }
   return text.join("\n");
