@@ -113,7 +113,7 @@ function wholeNumber(name: string, text: string, min: number, max: number): numb
   return value;
 }
 
-/** Checks that `dir` holds a service tree: main.ts and db/migrations. */
+/** Checks that `dir` is a service tree, with main.ts and db/migrations. */
 function serviceDirectory(dir: string): string {
   for (const path of ["main.ts", "db/migrations"]) {
     try {
