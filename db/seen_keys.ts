@@ -20,8 +20,8 @@ export async function recordSeenKeys(
 
 /**
  * Marks the rows of an organization that a full sync run did not read as deleted, and returns how
- * many. Call it only in the transaction that commits the run's last batch and completes the run;
- * a trigger then drops the run's keys.
+ * many. Call it only in the transaction that commits the run's last batch and completes the run.
+ * A trigger then drops the run's keys.
  */
 export async function markUnseenDeleted(
   tx: Queryable,

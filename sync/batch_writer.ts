@@ -26,8 +26,6 @@ export interface BatchWrite {
   run: SyncRun;
   definition: EntityDefinition;
   batch: MappedBatch;
-  /** Rows of the batch as read, quarantined ones included. */
-  rowCount: number;
   from: Checkpoint;
   to: Checkpoint;
   pageDone: boolean;
@@ -82,7 +80,8 @@ export async function writeBatch(db: Database, write: BatchWrite): Promise<Batch
 
       if (write.previous) {
         const before = await write.previous.catch(() => undefined);
-        if (before === undefined || typeof before === "string") throw new Rollback("superseded");
+        const committed = before !== undefined && typeof before !== "string";
+        if (!committed) throw new Rollback("superseded");
       }
       const locked = await loadSyncRun(tx, run.id, { forUpdate: true });
       if (
@@ -94,7 +93,8 @@ export async function writeBatch(db: Database, write: BatchWrite): Promise<Batch
       if (locked.cancelRequestedAt) throw new Rollback("cancel");
 
       const progress: BatchProgress = {
-        processed: write.rowCount,
+        // Every row read is either stored or quarantined.
+        processed: batch.keys.length + batch.quarantined.length,
         ...counts,
         errors: batch.quarantined.length,
         cursorPosition: write.to.cursorPosition,

@@ -46,8 +46,8 @@ export interface SyncEngineOptions {
   /** Retry limits of EAM requests; the client's defaults when unset. */
   retry?: RetryOptions;
   /**
-   * Fetch the next page of a run while the current one is written. Default true. Off, each page
-   * is requested only when its job runs.
+   * Switch for reading the next page of a run while the current one is written. Default true.
+   * When false, each page is requested only when its job runs.
    */
   readAhead?: boolean;
 }
@@ -147,7 +147,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const page = await readPage(client, query, current, definition, fields, db, readAheadResponse);
     const readMs = Math.round(performance.now() - started);
     if (readAhead && page.moreRecords && page.rows.length > 0) {
-      // Its retries are logged when they happen; nothing waits for those log writes.
+      // Its retries are logged when they happen, and nothing waits for those log writes.
       const nextClient = createPageClient(
         clientOptions,
         run,

@@ -116,6 +116,11 @@ export function organizationFilter(alias: string, organization: string): GridFil
   return { alias, operator: "=", value: organization, joiner: "AND" };
 }
 
+/** Returns a copy of `query` with `filter` added to its filters. */
+export function withFilter(query: GridQuery, filter: GridFilter): GridQuery {
+  return { ...query, filters: [...(query.filters ?? []), filter] };
+}
+
 function gridSection(grid: GridRef, page: GridPageRequest | undefined): Record<string, unknown> {
   requireName("grid name", grid.name);
   const section: Record<string, unknown> = { GRID_NAME: grid.name };

@@ -4,7 +4,7 @@ import { appendSyncRunLog } from "../db/sync_run_logs.ts";
 import { log } from "../lib/log.ts";
 import type { EamClient, GridField, GridPage, GridRow } from "./eam_client.ts";
 import type { EntityDefinition } from "./entities.ts";
-import type { GridQuery } from "./grid_request.ts";
+import { type GridQuery, withFilter } from "./grid_request.ts";
 
 /** Rows of one page that follow the run's checkpoint, and how the next page must be read. */
 export interface PageRead {
@@ -15,14 +15,7 @@ export interface PageRead {
 
 /** Adds `key > lastKey` to a query, to read the rows after the last committed key. */
 function afterKey(query: GridQuery, definition: EntityDefinition, lastKey: string): GridQuery {
-  return {
-    ...query,
-    filters: [...(query.filters ?? []), {
-      alias: definition.keyAlias,
-      operator: ">",
-      value: lastKey,
-    }],
-  };
+  return withFilter(query, { alias: definition.keyAlias, operator: ">", value: lastKey });
 }
 
 /** Position of a run: its next page starts after row `cursorPosition - 1`, whose key is `lastKey`. */

@@ -61,7 +61,6 @@ export async function writePage(
       run,
       definition,
       batch,
-      rowCount: rows.length,
       from,
       to,
       pageDone: index === batches.length - 1,
@@ -75,7 +74,7 @@ export async function writePage(
     return { result, sent: Promise.race([sent, result.then(() => {}, () => {})]) };
   };
 
-  /** Waits for a batch's transaction and handles its result; returns how the page ends, if so. */
+  /** Waits for a batch's transaction and handles its result. Returns how the page ends, if it does. */
   const settle = async (inFlight: InFlight): Promise<PageOutcome | undefined> => {
     const result = await inFlight.result;
     if (result === "superseded") return "superseded";

@@ -3,7 +3,7 @@ import type { SyncRun } from "../db/sync_runs.ts";
 import type { GridRow } from "./eam_client.ts";
 import { gridQuery } from "./eam_connection.ts";
 import type { EntityDefinition } from "./entities.ts";
-import type { GridQuery } from "./grid_request.ts";
+import { type GridQuery, withFilter } from "./grid_request.ts";
 import { SyncFailure } from "./sync_errors.ts";
 import { formatEamDateTime } from "./time_zone.ts";
 
@@ -16,14 +16,7 @@ export function runQuery(
   const query = gridQuery(config, definition, run.organization);
   if (run.mode !== "incremental" || !run.watermark) return query;
   const since = formatEamDateTime(new Date(run.watermark), config.timeZone);
-  return {
-    ...query,
-    filters: [...(query.filters ?? []), {
-      alias: definition.lastModifiedAlias,
-      operator: ">=",
-      value: since,
-    }],
-  };
+  return withFilter(query, { alias: definition.lastModifiedAlias, operator: ">=", value: since });
 }
 
 /**
